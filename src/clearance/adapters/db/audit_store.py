@@ -1,0 +1,103 @@
+"""Append-only audit store. There is no method that updates or deletes an entry.
+
+``append`` runs inside the caller's transaction: it locks the one-row ``audit_head`` (``FOR UPDATE``
+on PostgreSQL; SQLite transactions already begin IMMEDIATE), assigns the next ``seq``, extends the
+Merkle frontier and stores the entry with the root of the tree that ends with it. If the caller's
+transaction rolls back, the entry and the head move back together, so the sequence stays gap-free.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from clearance.adapters.db import tables as t
+from clearance.audit.entry import AuditEntry, canonical_json
+from clearance.audit.merkle import Frontier, leaf_hash
+from clearance.services.ports import AuditDraft
+
+BATCH = 5000
+
+
+def format_time(at: dt.datetime) -> str:
+    if at.tzinfo is None:
+        raise ValueError("audit times must be timezone-aware")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _entry(r: Row[Any]) -> AuditEntry:
+    return AuditEntry(
+        r.seq, r.occurred_at, r.actor, r.action, r.target, r.purpose, r.decision, r.rule, r.payload
+    )
+
+
+class SqlAuditRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def append(self, draft: AuditDraft, at: dt.datetime) -> AuditEntry:
+        head_q = select(t.audit_head).where(t.audit_head.c.id == 1)
+        if self.conn.dialect.name == "postgresql":
+            head_q = head_q.with_for_update()
+        head = self.conn.execute(head_q).one()
+        frontier = Frontier(head.size, [bytes.fromhex(h) for h in head.frontier])
+        entry = AuditEntry(
+            seq=head.size + 1,
+            time=format_time(at),
+            actor=draft.actor,
+            action=draft.action,
+            target=draft.target,
+            purpose=draft.purpose,
+            decision=draft.decision,
+            rule=draft.rule,
+            payload=canonical_json(draft.payload),
+        )
+        frontier.append(leaf_hash(entry.canonical_bytes()))
+        self.conn.execute(
+            insert(t.audit_log).values(
+                seq=entry.seq, occurred_at=entry.time, actor=entry.actor, action=entry.action,
+                target=entry.target, purpose=entry.purpose, decision=entry.decision,
+                rule=entry.rule, payload=entry.payload, tree_root=frontier.root().hex(),
+            )
+        )  # fmt: skip
+        self.conn.execute(
+            update(t.audit_head)
+            .where(t.audit_head.c.id == 1)
+            .values(size=frontier.size, frontier=[h.hex() for h in frontier.hashes])
+        )
+        return entry
+
+    def size(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(t.audit_log)).scalar_one())
+
+    def get(self, seq: int) -> AuditEntry | None:
+        r = self.conn.execute(select(t.audit_log).where(t.audit_log.c.seq == seq)).first()
+        return _entry(r) if r else None
+
+    def entries(self, *, start: int = 1, stop: int | None = None) -> Iterator[tuple[AuditEntry, str]]:
+        """Stored entries in ``seq`` order with their recorded roots, fetched in batches."""
+        c = t.audit_log.c
+        after = start - 1
+        while True:
+            q = select(t.audit_log).where(c.seq > after).order_by(c.seq).limit(BATCH)
+            if stop is not None:
+                q = q.where(c.seq <= stop)
+            rows = self.conn.execute(q).all()
+            if not rows:
+                return
+            for r in rows:
+                yield _entry(r), r.tree_root
+            after = rows[-1].seq
+
+    def leaf_hashes(self, size: int) -> list[bytes]:
+        return [leaf_hash(e.canonical_bytes()) for e, _ in self.entries(stop=size)]
+
+    def recent(self, *, limit: int, before: int | None) -> list[AuditEntry]:
+        c = t.audit_log.c
+        q = select(t.audit_log).order_by(c.seq.desc()).limit(limit)
+        if before is not None:
+            q = q.where(c.seq < before)
+        return [_entry(r) for r in self.conn.execute(q)]

@@ -1,0 +1,1 @@
+"""Alembic migrations (script_location ``clearance:migrations``). Run with ``clearance db upgrade``."""

@@ -1,0 +1,74 @@
+"""Authorize-then-audit helpers shared by every service function.
+
+``authorize`` must be called before a service changes anything: on a deny it discards the
+transaction, appends the denied attempt to the audit log, commits that alone, and raises
+``NotAuthorized``. ``record`` appends the entry for an allowed change in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clearance.audit.entry import AuditEntry
+from clearance.authz.engine import decide
+from clearance.authz.model import Action, Decision, Resource, Subject
+from clearance.domain.errors import NotAuthorized
+from clearance.services.context import Deps
+from clearance.services.ports import AuditDraft, UnitOfWork
+
+
+def authorize(
+    deps: Deps,
+    uow: UnitOfWork,
+    actor: Subject,
+    action: Action,
+    resource: Resource,
+    *,
+    purpose: str | None = None,
+) -> Decision:
+    decision = decide(actor, action, resource)
+    if decision.allowed:
+        return decision
+    uow.rollback()
+    uow.audit.append(
+        AuditDraft(
+            actor=actor.label,
+            action=action.value,
+            target=resource.ref,
+            decision=decision.effect.value,
+            rule=decision.reason,
+            purpose=purpose,
+        ),
+        deps.clock.now(),
+    )
+    uow.commit()
+    raise NotAuthorized(
+        f"You may not perform {action.value} on this {resource.kind}.",
+        reason=decision.reason,
+        rule=decision.rule_id,
+    )
+
+
+def record(
+    deps: Deps,
+    uow: UnitOfWork,
+    actor: Subject,
+    action: Action | str,
+    target: str,
+    decision: Decision | None,
+    *,
+    payload: dict[str, Any] | None = None,
+    purpose: str | None = None,
+) -> AuditEntry:
+    return uow.audit.append(
+        AuditDraft(
+            actor=actor.label,
+            action=str(action),
+            target=target,
+            decision=decision.effect.value if decision else "allow",
+            rule=decision.rule_id if decision else None,
+            purpose=purpose,
+            payload=payload or {},
+        ),
+        deps.clock.now(),
+    )

@@ -1,0 +1,1 @@
+"""JSON API routes under /api/v1: parse -> service -> response model. No rules live here."""

@@ -1,0 +1,207 @@
+"""Request and response models of the JSON API. Requests forbid unknown fields and coerce nothing
+but dates; responses never expose credentials or vetting data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearance.domain.model import Account, Organisation, Person
+from clearance.domain.organisations import OrgKind, Role
+
+LooseDate = Annotated[dt.date, Field(strict=False)]
+LooseUUID = Annotated[uuid.UUID, Field(strict=False)]
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class LoginIn(Request):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    totp: str = Field(min_length=1, max_length=10, description="The current 6-digit code")
+
+
+class OrganisationIn(Request):
+    kind: Annotated[OrgKind, Field(strict=False)]
+    code: str = Field(max_length=64)
+    name_ja: str = Field(max_length=200)
+    name_en: str = Field(max_length=200)
+
+
+class PersonIn(Request):
+    family_name: str = Field(max_length=100)
+    given_name: str = Field(max_length=100)
+    family_name_kana: str = Field(max_length=100)
+    given_name_kana: str = Field(max_length=100)
+    date_of_birth: LooseDate
+    employer_id: LooseUUID | None = None
+
+
+class AccountIn(Request):
+    username: str = Field(max_length=64)
+    display_name: str = Field(max_length=200)
+    password: str = Field(max_length=256)
+    roles: list[Annotated[Role, Field(strict=False)]] = Field(min_length=1, max_length=20)
+    org_id: LooseUUID | None = None
+    person_id: LooseUUID | None = None
+
+
+class TokenIn(Request):
+    name: str = Field(max_length=100)
+    expires_in_days: int | None = Field(default=90, ge=1, le=366)
+
+
+class CheckpointIn(Request):
+    checkpoint: str | None = Field(default=None, max_length=10_000)
+
+
+class Response(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrganisationOut(Response):
+    id: uuid.UUID
+    kind: OrgKind
+    code: str
+    name_ja: str
+    name_en: str
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, o: Organisation) -> OrganisationOut:
+        return cls(id=o.id, kind=o.kind, code=o.code, name_ja=o.name_ja, name_en=o.name_en,
+                   created_at=o.created_at)  # fmt: skip
+
+
+class PersonOut(Response):
+    id: uuid.UUID
+    family_name: str
+    given_name: str
+    family_name_kana: str
+    given_name_kana: str
+    date_of_birth: dt.date
+    employer_id: uuid.UUID | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, p: Person) -> PersonOut:
+        return cls(
+            id=p.id, family_name=p.family_name, given_name=p.given_name,
+            family_name_kana=p.family_name_kana, given_name_kana=p.given_name_kana,
+            date_of_birth=p.date_of_birth, employer_id=p.employer_id, created_at=p.created_at,
+        )  # fmt: skip
+
+
+class AccountOut(Response):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    org_id: uuid.UUID | None
+    person_id: uuid.UUID | None
+    roles: list[Role]
+    disabled: bool
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, a: Account) -> AccountOut:
+        return cls(
+            id=a.id, username=a.username, display_name=a.display_name, org_id=a.org_id,
+            person_id=a.person_id, roles=sorted(a.roles), disabled=a.disabled,
+            created_at=a.created_at,
+        )  # fmt: skip
+
+
+class NewAccountOut(Response):
+    account: AccountOut
+    totp_secret: str = Field(description="Shown once: enrol it in an authenticator app")
+    totp_uri: str
+
+
+class LoginOut(Response):
+    token: str
+    csrf_token: str
+    expires_at: dt.datetime
+    account: AccountOut
+
+
+class MeOut(Response):
+    username: str
+    roles: list[Role]
+    org_id: uuid.UUID | None
+    org_kind: OrgKind | None
+    person_id: uuid.UUID | None
+    via: str
+
+
+class TokenOut(Response):
+    id: uuid.UUID
+    name: str
+    token: str = Field(description="Shown once")
+    expires_at: dt.datetime | None
+
+
+class PageOut(Response):
+    total: int
+    limit: int
+    offset: int
+
+
+class OrganisationPage(PageOut):
+    items: list[OrganisationOut]
+
+
+class PersonPage(PageOut):
+    items: list[PersonOut]
+
+
+class AccountPage(PageOut):
+    items: list[AccountOut]
+
+
+class AuditEntryOut(Response):
+    seq: int
+    time: str
+    actor: str
+    action: str
+    target: str
+    purpose: str | None
+    decision: str
+    rule: str | None
+    payload: dict[str, Any]
+
+
+class VerifyOut(Response):
+    ok: bool
+    size: int
+    root_hash: str
+    first_bad_seq: int | None
+    problem: str | None
+    checked_against: int | None
+
+
+class CheckpointOut(Response):
+    path: str
+    size: int
+    root_hash: str
+    checkpoint: str
+
+
+class ProofOut(Response):
+    seq: int
+    leaf_index: int
+    tree_size: int
+    entry: str
+    leaf_hash: str
+    proof: list[str]
+    root_hash: str
+    verifier_key: str
+    algorithm: str
+
+
+class Health(Response):
+    status: str
