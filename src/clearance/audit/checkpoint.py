@@ -63,7 +63,7 @@ class Verifier:
     @classmethod
     def parse(cls, vkey: str) -> Verifier:
         try:
-            name, hex_id, b64 = vkey.strip().split("+")
+            name, hex_id, b64 = vkey.strip().split("+", 2)
             blob = base64.b64decode(b64, validate=True)
             if blob[:1] != ED25519_ALG or len(blob) != 33:
                 raise CheckpointError("verifier key is not an Ed25519 key")
