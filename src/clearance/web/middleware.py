@@ -48,8 +48,9 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(BaseException):  # noqa: N818
+    """Raised from ``receive`` when the body passes the limit. A BaseException on purpose: the
+    framework turns any ``Exception`` during body parsing into a generic 400."""
 
 
 class BodySizeLimit:
