@@ -68,16 +68,6 @@ ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
     OrgKind.PLATFORM: frozenset({Role.SYSTEM_ADMIN}),
 }
 
-# The administrator role of each kind: may create accounts inside its own organisation.
-ADMIN_ROLE_BY_KIND: dict[OrgKind, Role] = {
-    OrgKind.ADMINISTRATIVE_ORGAN: Role.AGENCY_ADMIN,
-    OrgKind.INVESTIGATION_UNIT: Role.UNIT_ADMIN,
-    OrgKind.QUALIFIED_OPERATOR: Role.OPERATOR_ADMIN,
-    OrgKind.OVERSIGHT_BODY: Role.INSPECTOR,
-    OrgKind.PLATFORM: Role.SYSTEM_ADMIN,
-}
-
-
 def role_allowed_for(kind: OrgKind | None, role: Role) -> bool:
     """Whether an account of an organisation of ``kind`` may hold ``role``.
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from clearance.authz.engine import decide
 from clearance.authz.model import Action, Resource, Subject
-from clearance.domain.errors import Conflict, NotFound, Problems
+from clearance.domain.errors import Conflict, NotAuthorized, NotFound, Problems
 from clearance.domain.model import Account, Organisation, Person, new_id
 from clearance.domain.organisations import OrgKind, Role, role_allowed_for
 from clearance.domain.people import check_person_fields
@@ -129,7 +129,10 @@ def get_person(deps: Deps, actor: Subject, person_id: uuid.UUID) -> Person:
         # Authorize before revealing existence: a denied and a missing person look the same.
         if person is None or not decide(actor, Action.PERSON_READ, resource).allowed:
             if person is not None:
-                authorize(deps, uow, actor, Action.PERSON_READ, resource)  # audits the denial
+                try:
+                    authorize(deps, uow, actor, Action.PERSON_READ, resource)  # audits the denial
+                except NotAuthorized:
+                    pass  # answered exactly like a missing person: existence is need-to-know
             raise NotFound("person", person_id)
         return person
 
