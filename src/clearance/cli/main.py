@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.main import get_current_context
 
 from clearance.bootstrap import AppContext, build_context, cli_subject
 from clearance.config import load_settings
@@ -39,6 +40,10 @@ def context(*, migrate: bool = True) -> AppContext:
     """Settings are read here, once per command; the schema is brought up to date when asked."""
     try:
         ctx = build_context(load_settings())
+    except ClearanceError as exc:
+        fail(exc.message)
+    get_current_context().call_on_close(ctx.close)
+    try:
         if migrate and not ctx.schema_ready():
             ctx.migrate()
     except ClearanceError as exc:

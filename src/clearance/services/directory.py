@@ -149,7 +149,7 @@ class NewAccount:
 
 def _check_account_input(
     username: str, display_name: str, password: str, roles: frozenset[Role]
-) -> None:
+) -> Problems:
     problems = Problems()
     if not USERNAME.fullmatch(username):
         problems.add(
@@ -164,7 +164,7 @@ def _check_account_input(
         )
     if not roles:
         problems.add("roles", "Give the account at least one role.", "required")
-    problems.raise_if_any()
+    return problems
 
 
 def create_account(
@@ -174,13 +174,13 @@ def create_account(
 ) -> NewAccount:  # fmt: skip
     """Create an account. ``totp_secret`` is only for demo data; normally one is generated."""
     username = username.strip().lower()
-    _check_account_input(username, display_name, password, roles)
+    problems = _check_account_input(username, display_name, password, roles)
     with deps.uow() as uow:
         org = uow.orgs.get(org_id) if org_id else None
         person = uow.persons.get(person_id) if person_id else None
         owner = org_id if org_id else (person.employer_id if person else None)
         decision = authorize(deps, uow, actor, Action.ACCOUNT_CREATE, Resource("account", org_id=owner))
-        problems = Problems()
+        # Every problem at once: the input's own and those that need the database.
         if org_id and org is None:
             problems.add("org_id", "No such organisation.", "not_found")
         if person_id and person is None:
