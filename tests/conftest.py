@@ -168,7 +168,11 @@ def login(client: TestClient, clock: FakeClock, username: str) -> dict[str, str]
     clock.advance(seconds=31)
     r = client.post(
         "/api/v1/auth/login",
-        json={"username": username, "password": demo.DEMO_PASSWORD, "totp": totp_now(username, clock)},
+        json={
+            "username": username,
+            "password": demo.DEMO_PASSWORD,
+            "totp": totp_now(username, clock),
+        },
     )
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}

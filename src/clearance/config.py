@@ -119,7 +119,9 @@ def check_production(settings: Settings) -> None:
             "CLEARANCE_CHECKPOINT_KEY_FILE must name the audit signing key (kept outside the database)"
         )
     elif not settings.checkpoint_key_file.is_file():
-        problems.append(f"CLEARANCE_CHECKPOINT_KEY_FILE {settings.checkpoint_key_file} does not exist")
+        problems.append(
+            f"CLEARANCE_CHECKPOINT_KEY_FILE {settings.checkpoint_key_file} does not exist"
+        )
     if problems:
         raise ConfigurationError(
             "Refusing to start in production mode:\n" + "\n".join(f"  - {p}" for p in problems)

@@ -52,7 +52,9 @@ def test_a_totp_code_cannot_be_replayed(client: TestClient, clock: FakeClock) ->
 def test_unknown_user_and_wrong_password_get_the_same_answer(
     client: TestClient, clock: FakeClock
 ) -> None:
-    a = client.post("/api/v1/auth/login", json={"username": "nobody", "password": PW, "totp": "123456"})
+    a = client.post(
+        "/api/v1/auth/login", json={"username": "nobody", "password": PW, "totp": "123456"}
+    )
     b = client.post("/api/v1/auth/login", json={"username": "admin", "password": "wrong-password!", "totp": "123456"})  # fmt: skip
     assert a.status_code == b.status_code == 401
     assert a.json() == b.json()
@@ -90,7 +92,9 @@ def test_session_idle_and_absolute_limits(client: TestClient, clock: FakeClock) 
     assert client.get("/api/v1/auth/me", headers=h).status_code == 401
 
 
-def test_each_login_gets_a_new_token_and_logout_ends_it(client: TestClient, clock: FakeClock) -> None:
+def test_each_login_gets_a_new_token_and_logout_ends_it(
+    client: TestClient, clock: FakeClock
+) -> None:
     h1 = login(client, clock, "inspector")
     h2 = login(client, clock, "inspector")
     assert h1 != h2
@@ -123,7 +127,9 @@ def test_disabling_an_account_ends_every_session_and_token(
 
 def test_api_token_revocation(client: TestClient, clock: FakeClock) -> None:
     h = login(client, clock, "inspector")
-    made = client.post("/api/v1/auth/tokens", json={"name": "ci", "expires_in_days": 1}, headers=h).json()
+    made = client.post(
+        "/api/v1/auth/tokens", json={"name": "ci", "expires_in_days": 1}, headers=h
+    ).json()
     api = {"Authorization": f"Bearer {made['token']}"}
     assert client.get("/api/v1/auth/me", headers=api).status_code == 200
     assert client.delete(f"/api/v1/auth/tokens/{made['id']}", headers=h).status_code == 204
@@ -161,7 +167,9 @@ def test_oversize_body_is_refused_with_413(client: TestClient) -> None:
         for _ in range(40):
             yield b"x" * 65536
 
-    r = client.post("/api/v1/auth/login", content=chunks(), headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/auth/login", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert r.status_code == 413
 
 
@@ -207,7 +215,9 @@ def test_account_creation_checks_roles_against_the_organisation_kind(
     client: TestClient, clock: FakeClock
 ) -> None:
     h = login(client, clock, "admin")
-    orgs = {o["code"]: o["id"] for o in client.get("/api/v1/organisations", headers=h).json()["items"]}
+    orgs = {
+        o["code"]: o["id"] for o in client.get("/api/v1/organisations", headers=h).json()["items"]
+    }
     body = {"username": "new.user", "display_name": "New", "password": "a-long-password-1",
             "roles": ["investigator"], "org_id": orgs["METI"]}  # fmt: skip
     r = client.post("/api/v1/accounts", json=body, headers=h)
@@ -238,7 +248,9 @@ def test_cookie_sessions_need_the_csrf_token_for_changes(
     assert r.status_code == 201
 
 
-def test_browser_login_form_uses_csrf_and_sets_the_session(client: TestClient, clock: FakeClock) -> None:
+def test_browser_login_form_uses_csrf_and_sets_the_session(
+    client: TestClient, clock: FakeClock
+) -> None:
     page = client.get("/login")
     assert page.status_code == 200 and 'name="csrf_token"' in page.text
     assert "<script" not in page.text
@@ -252,7 +264,9 @@ def test_browser_login_form_uses_csrf_and_sets_the_session(client: TestClient, c
     home = client.get("/")
     assert "inspector" in home.text
     csrf = home.text.split('name="csrf_token" value="')[1].split('"')[0]
-    assert client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    )
     assert client.get("/", follow_redirects=False).status_code == 303
 
 

@@ -72,7 +72,10 @@ def test_matrix_covers_every_api_route(client: TestClient) -> None:
 @pytest.fixture
 def world(client: TestClient, clock: FakeClock, seeded: AppContext) -> dict[str, dict[str, str]]:
     admin = login(client, clock, "admin")
-    orgs = {o["code"]: o["id"] for o in client.get("/api/v1/organisations", headers=admin).json()["items"]}
+    orgs = {
+        o["code"]: o["id"]
+        for o in client.get("/api/v1/organisations", headers=admin).json()["items"]
+    }
     people = client.get("/api/v1/persons", headers=admin).json()["items"]
     accounts = client.get("/api/v1/accounts", params={"limit": 200}, headers=admin).json()["items"]
     info = {}
@@ -81,7 +84,11 @@ def world(client: TestClient, clock: FakeClock, seeded: AppContext) -> dict[str,
         own = [p["id"] for p in people if p["employer_id"] == org_id]
         fallback = people[0]["id"] if acc["username"] == "admin" else str(uuid.uuid4())
         person = acc["person_id"] or (own[0] if own else fallback)
-        info[acc["username"]] = {"org": org_id or orgs["SAKURA-HI"], "person": person, "account": acc["id"]}
+        info[acc["username"]] = {
+            "org": org_id or orgs["SAKURA-HI"],
+            "person": person,
+            "account": acc["id"],
+        }
     return info
 
 
@@ -96,7 +103,9 @@ def test_route_by_role(
             path = template.format(**values)
             payload = None
             if body is not None:
-                payload = {k: (v.format(**values) if isinstance(v, str) else v) for k, v in body.items()}
+                payload = {
+                    k: (v.format(**values) if isinstance(v, str) else v) for k, v in body.items()
+                }
                 if username == "tanaka.hanako" and "employer_id" in payload:
                     payload["employer_id"] = world["sakura.security"]["org"]
             r = c.request(method, path, json=payload, headers=h)
@@ -115,8 +124,12 @@ def test_cross_organisation_access_is_refused(
     missing = client.get(f"/api/v1/persons/{uuid.uuid4()}", headers=officer)
     assert other.status_code == missing.status_code == 404
     assert other.json()["code"] == missing.json()["code"]
-    r = client.get("/api/v1/persons", params={"employer_id": world["meti.officer"]["org"]}, headers=officer)
+    r = client.get(
+        "/api/v1/persons", params={"employer_id": world["meti.officer"]["org"]}, headers=officer
+    )
     assert r.status_code == 403
     meti_admin = login(client, clock, "meti.admin")
-    r = client.post(f"/api/v1/accounts/{world['sakura.security']['account']}/disable", headers=meti_admin)
+    r = client.post(
+        f"/api/v1/accounts/{world['sakura.security']['account']}/disable", headers=meti_admin
+    )
     assert r.status_code == 403

@@ -103,7 +103,9 @@ def test_checkpoint_from_another_key_is_refused(env: dict[str, str], tmp_path: P
     other = dict(env, CLEARANCE_DATA_DIR=str(tmp_path / "other"))
     other["CLEARANCE_DATABASE_URL"] = f"sqlite:///{tmp_path / 'other.db'}"
     assert run(other, "audit", "checkpoint")[0] == 0
-    code, out = run(env, "audit", "verify", "--checkpoint", str(tmp_path / "other/checkpoints/latest.txt"))
+    code, out = run(
+        env, "audit", "verify", "--checkpoint", str(tmp_path / "other/checkpoints/latest.txt")
+    )
     assert code == 2 and "signature" in out
 
 
@@ -149,7 +151,9 @@ def test_totp_helper(env: dict[str, str]) -> None:
     assert run(env, "totp", "not base32!")[0] == 2
 
 
-def test_postgres_refuses_update_delete_and_truncate_on_the_log(env: dict[str, str], db_url: str) -> None:
+def test_postgres_refuses_update_delete_and_truncate_on_the_log(
+    env: dict[str, str], db_url: str
+) -> None:
     if not db_url.startswith("postgresql"):
         pytest.skip("the database-level guard is PostgreSQL's; SQLite relies on verification")
     engine = create_engine(db_url)

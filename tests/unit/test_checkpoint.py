@@ -54,6 +54,6 @@ def test_malformed_checkpoints_are_refused(text: str) -> None:
 
 
 def test_verifier_key_with_a_wrong_id_is_refused(key: Ed25519PrivateKey) -> None:
-    name, kid, blob = verifier_key("o", key.public_key()).split("+", 2)
+    name, _kid, blob = verifier_key("o", key.public_key()).split("+", 2)
     with pytest.raises(CheckpointError):
         Verifier.parse(f"{name}+00000000+{blob}")

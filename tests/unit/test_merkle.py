@@ -40,7 +40,9 @@ def leaves(n: int) -> list[bytes]:
 def test_known_vector_for_empty_and_single_leaf() -> None:
     assert root_of([]) == EMPTY_ROOT
     # RFC 6962 test vector: leaf hash of the empty string
-    assert leaf_hash(b"").hex() == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
+    assert (
+        leaf_hash(b"").hex() == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"
+    )
 
 
 @given(st.integers(min_value=0, max_value=70))

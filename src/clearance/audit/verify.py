@@ -66,6 +66,11 @@ def verify_entries(
             f"the log is truncated or rolled back: the checkpoint covers {checkpoint.size} entries "
             f"but the database holds {frontier.size}; entry {frontier.size + 1} onwards is missing",
         )
-    if checkpoint and checkpoint.size == 0 and frontier.size == 0 and checkpoint.root != frontier.root():
+    if (
+        checkpoint
+        and checkpoint.size == 0
+        and frontier.size == 0
+        and checkpoint.root != frontier.root()
+    ):
         return fail(1, "the empty-tree checkpoint has a wrong root")
     return VerifyReport(True, frontier.size, frontier.root(), None, None, cp_size)

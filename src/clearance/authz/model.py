@@ -21,8 +21,8 @@ class Action(StrEnum):
     ACCOUNT_DISABLE = "account:disable"
     ACCOUNT_LIST = "account:list"
     ACCOUNT_READ = "account:read"
-    API_TOKEN_CREATE = "api_token:create"
-    API_TOKEN_REVOKE = "api_token:revoke"
+    API_TOKEN_CREATE = "api_token:create"  # noqa: S105 - an action name, not a secret
+    API_TOKEN_REVOKE = "api_token:revoke"  # noqa: S105 - an action name, not a secret
     AUDIT_CHECKPOINT = "audit:checkpoint"
     AUDIT_PROVE = "audit:prove"
     AUDIT_READ = "audit:read"

@@ -99,7 +99,9 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
         },
         Scope.SELF,
     ),
-    _allow("person-reads-self", frozenset({Role.ASSESSED_PERSON}), {Action.PERSON_READ}, Scope.SELF),
+    _allow(
+        "person-reads-self", frozenset({Role.ASSESSED_PERSON}), {Action.PERSON_READ}, Scope.SELF
+    ),
     _allow(
         "audit-oversight",
         AUDITORS,

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+import typer.main
 from rich.console import Console
 from rich.table import Table
-from typer.main import get_current_context
 
 from clearance.bootstrap import AppContext, build_context, cli_subject
 from clearance.config import load_settings
@@ -42,7 +42,8 @@ def context(*, migrate: bool = True) -> AppContext:
         ctx = build_context(load_settings())
     except ClearanceError as exc:
         fail(exc.message)
-    get_current_context().call_on_close(ctx.close)
+    # typer vendors click and does not re-export get_current_context in its type stubs
+    typer.main.get_current_context().call_on_close(ctx.close)  # type: ignore[attr-defined]
     try:
         if migrate and not ctx.schema_ready():
             ctx.migrate()
@@ -68,7 +69,8 @@ def print_demo_accounts(host: str, port: int) -> None:
     for acc in demo_accounts():
         out.print(
             f"  {acc.username:<18} {acc.role:<22} TOTP secret {acc.totp_secret}  ({acc.organisation})",
-            highlight=False, soft_wrap=True,
+            highlight=False,
+            soft_wrap=True,
         )
     out.print(
         f"Password for every demo account: [bold]{DEMO_PASSWORD}[/]\n"
@@ -76,7 +78,7 @@ def print_demo_accounts(host: str, port: int) -> None:
         "  [bold]clearance totp <TOTP secret>[/]\n"
         f"Log in at [bold]http://{host}:{port}/login[/] or via the API:\n"
         f"  curl -s http://{host}:{port}/api/v1/auth/login -H 'content-type: application/json' \\\n"
-        "    -d '{\"username\":\"admin\",\"password\":\"" + DEMO_PASSWORD + "\",\"totp\":\"<code>\"}'",
+        '    -d \'{"username":"admin","password":"' + DEMO_PASSWORD + '","totp":"<code>"}\'',
         highlight=False,
     )
 
@@ -221,7 +223,9 @@ def users_create(
     except ClearanceError as exc:
         report_error(exc)
     out.print(f"Created account {made.account.username} ({made.account.id}).")
-    out.print(f"TOTP secret (shown once): [bold]{made.totp_secret}[/]\n{made.totp_uri}", highlight=False)
+    out.print(
+        f"TOTP secret (shown once): [bold]{made.totp_secret}[/]\n{made.totp_uri}", highlight=False
+    )
 
 
 @users_app.command("disable")
@@ -264,10 +268,19 @@ def audit_verify(
         report_error(exc)
     root = audit.b64(report.root)
     if report.ok:
-        against = f", consistent with the checkpoint of size {report.checked_against}" if report.checked_against is not None else ""
-        out.print(f"[green]OK[/] audit log intact: {report.size} entries, root {root}{against}.", highlight=False)
+        against = (
+            f", consistent with the checkpoint of size {report.checked_against}"
+            if report.checked_against is not None
+            else ""
+        )
+        out.print(
+            f"[green]OK[/] audit log intact: {report.size} entries, root {root}{against}.",
+            highlight=False,
+        )
         return
-    err.print(f"[bold red]FAILED[/] at entry {report.first_bad_seq}: {report.problem}", highlight=False)
+    err.print(
+        f"[bold red]FAILED[/] at entry {report.first_bad_seq}: {report.problem}", highlight=False
+    )
     raise typer.Exit(1)
 
 

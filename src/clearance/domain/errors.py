@@ -86,7 +86,9 @@ class ValidationFailed(DomainError):
 class InvalidTransition(DomainError):
     code = ErrorCode.INVALID_TRANSITION
 
-    def __init__(self, *, kind: str, current: str, attempted: str, allowed: tuple[str, ...]) -> None:
+    def __init__(
+        self, *, kind: str, current: str, attempted: str, allowed: tuple[str, ...]
+    ) -> None:
         allowed_text = ", ".join(allowed) if allowed else "nothing (terminal status)"
         super().__init__(
             f"{kind} is {current}; '{attempted}' is not allowed. Allowed from {current}: {allowed_text}.",
@@ -118,7 +120,8 @@ class Throttled(ApplicationError):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            f"Too many failed attempts. Try again in {retry_after} seconds.", retry_after=retry_after
+            f"Too many failed attempts. Try again in {retry_after} seconds.",
+            retry_after=retry_after,
         )
         self.retry_after = retry_after
 
@@ -148,7 +151,9 @@ class CsrfFailed(ApplicationError):
     code = ErrorCode.CSRF_FAILED
 
     def __init__(self) -> None:
-        super().__init__("The form's anti-forgery token is missing or wrong. Reload the page and retry.")
+        super().__init__(
+            "The form's anti-forgery token is missing or wrong. Reload the page and retry."
+        )
 
 
 class ConfigurationError(ClearanceError):

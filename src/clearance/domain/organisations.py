@@ -25,7 +25,9 @@ class Role(StrEnum):
     AGENCY_ADMIN = "agency_admin"  # manages the agency's accounts
     AGENCY_HEAD_DELEGATE = "agency_head_delegate"  # decides assessments for the head (評価の判断)
     ADJUDICATOR = "adjudicator"  # prepares and confirms adjudications (second official)
-    ASSESSMENT_OFFICER = "assessment_officer"  # runs the assessing office: rosters, notices, requests
+    ASSESSMENT_OFFICER = (
+        "assessment_officer"  # runs the assessing office: rosters, notices, requests
+    )
     CESI_MANAGER = "cesi_manager"  # 重要経済安保情報管理者: designations, ledger, handlers
     COMPLAINTS_OFFICER = "complaints_officer"  # handles 苦情の申出
     CERTIFICATION_OFFICER = "certification_officer"  # reviews and certifies operators, contracts
@@ -67,6 +69,7 @@ ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
     OrgKind.OVERSIGHT_BODY: frozenset({Role.INSPECTOR, Role.STATISTICS_VIEWER}),
     OrgKind.PLATFORM: frozenset({Role.SYSTEM_ADMIN}),
 }
+
 
 def role_allowed_for(kind: OrgKind | None, role: Role) -> bool:
     """Whether an account of an organisation of ``kind`` may hold ``role``.

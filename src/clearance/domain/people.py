@@ -21,7 +21,10 @@ def check_person_fields(
             problems.add(name, "This name is required.", "required")
         elif len(value) > 100:
             problems.add(name, "Use at most 100 characters.", "too_long")
-    for name, value in (("family_name_kana", family_name_kana), ("given_name_kana", given_name_kana)):
+    for name, value in (
+        ("family_name_kana", family_name_kana),
+        ("given_name_kana", given_name_kana),
+    ):
         if not value.strip():
             problems.add(name, "The reading in kana is required.", "required")
         elif not KANA.fullmatch(value.strip()):

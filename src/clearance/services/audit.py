@@ -57,14 +57,18 @@ def write_checkpoint(deps: Deps, actor: Subject) -> WrittenCheckpoint:
         report = verify_entries(uow.audit.entries(stop=entry.seq))
     if not report.ok:
         # Never sign a tree that does not verify: that would bless the tampering.
-        raise ValidationFailed(f"The audit log does not verify; no checkpoint written. {report.problem}")
+        raise ValidationFailed(
+            f"The audit log does not verify; no checkpoint written. {report.problem}"
+        )
     cp = Checkpoint(deps.signer.name, report.size, report.root)
     text = deps.signer.sign(cp)
     path = deps.checkpoints.write(text, size=cp.size, at=deps.clock.now())
     return WrittenCheckpoint(path, text, cp)
 
 
-def prove_inclusion(deps: Deps, actor: Subject, seq: int, *, size: int | None = None) -> dict[str, Any]:
+def prove_inclusion(
+    deps: Deps, actor: Subject, seq: int, *, size: int | None = None
+) -> dict[str, Any]:
     """An RFC 9162 inclusion proof of entry ``seq`` in the tree of ``size`` (default: the latest
     checkpoint's size if it covers the entry, else the whole log)."""
     with deps.uow() as uow:

@@ -38,7 +38,7 @@ from clearance.services.ports import (
     UnitOfWork,
 )
 
-API_TOKEN_PREFIX = "clr_"
+API_TOKEN_PREFIX = "clr_"  # noqa: S105 - a public prefix, not a secret
 # The per-user-name limit is looser than the per-pair one: it slows a distributed guessing attack
 # without letting one attacker block a user everywhere at the first few failures.
 USER_LIMIT_FACTOR = 4
@@ -160,7 +160,12 @@ def authenticate_session(deps: Deps, token: str) -> AuthenticatedSession:
         idle = (now - session.last_seen_at).total_seconds()
         age = (now - session.created_at).total_seconds()
         rec = uow.accounts.get(session.account_id)
-        if idle >= p.idle_seconds or age >= p.absolute_seconds or rec is None or rec.account.disabled:
+        if (
+            idle >= p.idle_seconds
+            or age >= p.absolute_seconds
+            or rec is None
+            or rec.account.disabled
+        ):
             uow.auth.delete_session(session.token_hash)
             uow.commit()
             raise AuthenticationRequired("Your session has expired. Log in again.")
@@ -175,7 +180,11 @@ def authenticate_session(deps: Deps, token: str) -> AuthenticatedSession:
 def authenticate_api_token(deps: Deps, token: str) -> Subject:
     now = deps.clock.now()
     with deps.uow() as uow:
-        rec = uow.auth.token_by_hash(token_hash(token)) if token.startswith(API_TOKEN_PREFIX) else None
+        rec = (
+            uow.auth.token_by_hash(token_hash(token))
+            if token.startswith(API_TOKEN_PREFIX)
+            else None
+        )
         if rec is None or rec.revoked_at is not None or (rec.expires_at and rec.expires_at <= now):
             raise AuthenticationRequired("The API token is unknown, revoked or expired.")
         account = uow.accounts.get(rec.account_id)

@@ -19,14 +19,29 @@ from clearance.services import directory
 from clearance.services.context import Deps
 from clearance.services.guard import authorize
 
-DEMO_PASSWORD = "clearance-demo-2025"
+DEMO_PASSWORD = "clearance-demo-2025"  # noqa: S105 - printed demo credential, demo mode only
 
 ORGS = (
     (OrgKind.PLATFORM, "OPS", "Clearance 運用チーム", "Clearance operations"),
     (OrgKind.ADMINISTRATIVE_ORGAN, "METI", "経済産業省", "Ministry of Economy, Trade and Industry"),
-    (OrgKind.INVESTIGATION_UNIT, "CAO-INV", "内閣府 適性評価調査室", "Cabinet Office investigation unit"),
-    (OrgKind.QUALIFIED_OPERATOR, "SAKURA-HI", "さくら重工業株式会社", "Sakura Heavy Industries Ltd."),
-    (OrgKind.OVERSIGHT_BODY, "IAMI", "独立公文書管理監", "Independent Archives Management Inspector"),
+    (
+        OrgKind.INVESTIGATION_UNIT,
+        "CAO-INV",
+        "内閣府 適性評価調査室",
+        "Cabinet Office investigation unit",
+    ),
+    (
+        OrgKind.QUALIFIED_OPERATOR,
+        "SAKURA-HI",
+        "さくら重工業株式会社",
+        "Sakura Heavy Industries Ltd.",
+    ),
+    (
+        OrgKind.OVERSIGHT_BODY,
+        "IAMI",
+        "独立公文書管理監",
+        "Independent Archives Management Inspector",
+    ),
 )
 
 PEOPLE = (  # family, given, family kana, given kana, birth, employer code
@@ -75,9 +90,15 @@ def seed(deps: Deps, actor: Subject) -> list[DemoAccount]:
     }
     persons = [
         directory.create_person(
-            deps, actor, family_name=f, given_name=g, family_name_kana=fk, given_name_kana=gk,
-            date_of_birth=born, employer_id=orgs[emp].id,
-        )  # fmt: skip
+            deps,
+            actor,
+            family_name=f,
+            given_name=g,
+            family_name_kana=fk,
+            given_name_kana=gk,
+            date_of_birth=born,
+            employer_id=orgs[emp].id,
+        )
         for f, g, fk, gk, born, emp in PEOPLE
     ]
     made = []
@@ -101,9 +122,7 @@ def seed(deps: Deps, actor: Subject) -> list[DemoAccount]:
 def demo_accounts() -> list[DemoAccount]:
     """The demo accounts as seeded (for printing at start-up)."""
     names = {code: en for _, code, _, en in ORGS}
-    out = [
-        DemoAccount(u, r.value, names[c], demo_totp_secret(u)) for u, _, c, r in ACCOUNTS
-    ]
+    out = [DemoAccount(u, r.value, names[c], demo_totp_secret(u)) for u, _, c, r in ACCOUNTS]
     out.append(
         DemoAccount(PORTAL_ACCOUNT[0], Role.ASSESSED_PERSON.value, "(person portal)",
                     demo_totp_secret(PORTAL_ACCOUNT[0]))

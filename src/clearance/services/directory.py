@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import uuid
@@ -35,7 +36,9 @@ def create_organisation(
     problems = Problems()
     code = code.strip()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{1,63}", code):
-        problems.add("code", "Use 2-64 letters, digits, '-' or '_', starting with a letter or digit.")
+        problems.add(
+            "code", "Use 2-64 letters, digits, '-' or '_', starting with a letter or digit."
+        )
     if not name_ja.strip():
         problems.add("name_ja", "The Japanese name is required.", "required")
     if not name_en.strip():
@@ -129,10 +132,10 @@ def get_person(deps: Deps, actor: Subject, person_id: uuid.UUID) -> Person:
         # Authorize before revealing existence: a denied and a missing person look the same.
         if person is None or not decide(actor, Action.PERSON_READ, resource).allowed:
             if person is not None:
-                try:
-                    authorize(deps, uow, actor, Action.PERSON_READ, resource)  # audits the denial
-                except NotAuthorized:
-                    pass  # answered exactly like a missing person: existence is need-to-know
+                # Audit the denial, then answer exactly like a missing person: existence is
+                # need-to-know.
+                with contextlib.suppress(NotAuthorized):
+                    authorize(deps, uow, actor, Action.PERSON_READ, resource)
             raise NotFound("person", person_id)
         return person
 
@@ -179,7 +182,9 @@ def create_account(
         org = uow.orgs.get(org_id) if org_id else None
         person = uow.persons.get(person_id) if person_id else None
         owner = org_id if org_id else (person.employer_id if person else None)
-        decision = authorize(deps, uow, actor, Action.ACCOUNT_CREATE, Resource("account", org_id=owner))
+        decision = authorize(
+            deps, uow, actor, Action.ACCOUNT_CREATE, Resource("account", org_id=owner)
+        )
         # Every problem at once: the input's own and those that need the database.
         if org_id and org is None:
             problems.add("org_id", "No such organisation.", "not_found")

@@ -51,7 +51,9 @@ def create_app(ctx: AppContext) -> FastAPI:
         except Exception as exc:  # any driver failure means "not ready", never a 500
             raise InfrastructureError("The database is not reachable.") from exc
         if not ready:
-            raise InfrastructureError("The database schema is not up to date; run 'clearance db upgrade'.")
+            raise InfrastructureError(
+                "The database schema is not up to date; run 'clearance db upgrade'."
+            )
         return Health(status="ready")
 
     for router in (auth.router, directory.router, audit.router):

@@ -64,9 +64,10 @@ async def current_subject(request: Request) -> Subject:
         session = auth.authenticate_session(deps, token)
         request.state.session_token = token
         return session.subject
-    token = request.cookies.get(cookie_name(get_ctx(request)))
-    if not token:
+    cookie = request.cookies.get(cookie_name(get_ctx(request)))
+    if not cookie:
         raise AuthenticationRequired("Log in first, or send an API token.")
+    token = cookie
     session = auth.authenticate_session(deps, token)
     if request.method not in SAFE_METHODS:
         sent = await _csrf_from(request)

@@ -55,7 +55,7 @@ HTTP_CODES = {
 def status_for(exc: e.ClearanceError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 500
 
 
@@ -112,9 +112,13 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         kind = str(err.get("type", "invalid"))
         if kind == "json_invalid":
             malformed = True
-        errors.append({"field": ".".join(loc) or "body", "message": str(err.get("msg")), "code": kind})
+        errors.append(
+            {"field": ".".join(loc) or "body", "message": str(err.get("msg")), "code": kind}
+        )
     if malformed:
-        return problem(400, e.ErrorCode.MALFORMED_REQUEST, "The body is not valid JSON.", errors=errors)
+        return problem(
+            400, e.ErrorCode.MALFORMED_REQUEST, "The body is not valid JSON.", errors=errors
+        )
     return problem(
         422, e.ErrorCode.VALIDATION_FAILED, "The request does not match the schema.", errors=errors
     )

@@ -27,7 +27,9 @@ class SecurityHeaders:
             (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
         ]
         if hsts:
-            self.headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+            self.headers.append(
+                (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,7 +50,7 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class _TooLarge(BaseException):  # noqa: N818
+class _TooLarge(BaseException):
     """Raised from ``receive`` when the body passes the limit. A BaseException on purpose: the
     framework turns any ``Exception`` during body parsing into a generic 400."""
 

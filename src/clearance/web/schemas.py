@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -205,3 +206,14 @@ class ProofOut(Response):
 
 class Health(Response):
     status: str
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses a route can answer (all problem documents)."""
+    return {
+        c: {"description": HTTPStatus(c).phrase, "content": {"application/problem+json": {}}}
+        for c in codes
+    }
+
+
+ERRORS = responses(400, 401, 403, 404, 409, 413, 422, 429)

@@ -77,7 +77,9 @@ class SqlAuditRepository:
         r = self.conn.execute(select(t.audit_log).where(t.audit_log.c.seq == seq)).first()
         return _entry(r) if r else None
 
-    def entries(self, *, start: int = 1, stop: int | None = None) -> Iterator[tuple[AuditEntry, str]]:
+    def entries(
+        self, *, start: int = 1, stop: int | None = None
+    ) -> Iterator[tuple[AuditEntry, str]]:
         """Stored entries in ``seq`` order with their recorded roots, fetched in batches."""
         c = t.audit_log.c
         after = start - 1

@@ -193,7 +193,9 @@ class SqlAccountRepository:
             )
         )
         roles = self._roles([r.id for r in rows])
-        return Page([self._account(r, roles[r.id]) for r in rows], total.scalar_one(), limit, offset)
+        return Page(
+            [self._account(r, roles[r.id]) for r in rows], total.scalar_one(), limit, offset
+        )
 
     def set_disabled(self, account_id: uuid.UUID, disabled: bool) -> None:
         self.conn.execute(
@@ -228,7 +230,9 @@ class SqlAuthRepository:
         )  # fmt: skip
 
     def get_session(self, token_hash: str) -> SessionRecord | None:
-        r = self.conn.execute(select(t.sessions).where(t.sessions.c.token_hash == token_hash)).first()
+        r = self.conn.execute(
+            select(t.sessions).where(t.sessions.c.token_hash == token_hash)
+        ).first()
         if r is None:
             return None
         return SessionRecord(r.token_hash, r.account_id, r.csrf_token, r.created_at, r.last_seen_at)
@@ -246,7 +250,11 @@ class SqlAuthRepository:
         return int(result.rowcount)
 
     def count_sessions_for(self, account_id: uuid.UUID) -> int:
-        q = select(func.count()).select_from(t.sessions).where(t.sessions.c.account_id == account_id)
+        q = (
+            select(func.count())
+            .select_from(t.sessions)
+            .where(t.sessions.c.account_id == account_id)
+        )
         return int(self.conn.execute(q).scalar_one())
 
     @staticmethod

@@ -139,7 +139,9 @@ login_throttle = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    ),
     Column("occurred_at", String(32), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("action", String(80), nullable=False),

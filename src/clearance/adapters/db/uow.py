@@ -28,7 +28,9 @@ def translate_errors() -> Iterator[None]:
     try:
         yield
     except sa_exc.IntegrityError as exc:
-        raise Conflict("The change conflicts with existing data (a unique value is taken).") from exc
+        raise Conflict(
+            "The change conflicts with existing data (a unique value is taken)."
+        ) from exc
     except sa_exc.OperationalError as exc:
         if "could not serialize" in str(exc) or "database is locked" in str(exc):
             raise Conflict("The record changed at the same time; retry.") from exc
@@ -38,6 +40,12 @@ def translate_errors() -> Iterator[None]:
 
 
 class SqlUnitOfWork:
+    orgs: SqlOrgRepository
+    persons: SqlPersonRepository
+    accounts: SqlAccountRepository
+    auth: SqlAuthRepository
+    audit: SqlAuditRepository
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: Connection | None = None

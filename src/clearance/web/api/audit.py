@@ -14,10 +14,11 @@ from clearance.web import schemas as s
 from clearance.web.deps import CurrentSubject, DepsDep
 
 router = APIRouter()
-ERR = {401: {"description": "Not authenticated"}, 403: {"description": "Not allowed"}}
 
 
-@router.get("/audit/entries", response_model=list[s.AuditEntryOut], tags=["audit"], responses=ERR)
+@router.get(
+    "/audit/entries", response_model=list[s.AuditEntryOut], tags=["audit"], responses=s.ERRORS
+)
 def list_entries(
     subject: CurrentSubject, deps: DepsDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -25,16 +26,23 @@ def list_entries(
 ) -> list[s.AuditEntryOut]:  # fmt: skip
     return [
         s.AuditEntryOut(
-            seq=e.seq, time=e.time, actor=e.actor, action=e.action, target=e.target,
-            purpose=e.purpose, decision=e.decision, rule=e.rule, payload=json.loads(e.payload),
-        )  # fmt: skip
+            seq=e.seq,
+            time=e.time,
+            actor=e.actor,
+            action=e.action,
+            target=e.target,
+            purpose=e.purpose,
+            decision=e.decision,
+            rule=e.rule,
+            payload=json.loads(e.payload),
+        )
         for e in audit.recent_entries(deps, subject, limit=limit, before=before)
     ]
 
 
 @router.post(
     "/audit/verify", response_model=s.VerifyOut, tags=["audit"],
-    responses={422: {"description": "Bad checkpoint"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def verify(body: s.CheckpointIn, subject: CurrentSubject, deps: DepsDep) -> s.VerifyOut:
     """Recompute the Merkle tree over the whole log, optionally against a signed checkpoint."""
@@ -47,18 +55,21 @@ def verify(body: s.CheckpointIn, subject: CurrentSubject, deps: DepsDep) -> s.Ve
 
 @router.post(
     "/audit/checkpoints", response_model=s.CheckpointOut, status_code=201, tags=["audit"],
-    responses={422: {"description": "Log does not verify"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def checkpoint(subject: CurrentSubject, deps: DepsDep) -> s.CheckpointOut:
     w = audit.write_checkpoint(deps, subject)
     return s.CheckpointOut(
-        path=w.path, size=w.checkpoint.size, root_hash=audit.b64(w.checkpoint.root), checkpoint=w.text
+        path=w.path,
+        size=w.checkpoint.size,
+        root_hash=audit.b64(w.checkpoint.root),
+        checkpoint=w.text,
     )
 
 
 @router.get(
     "/audit/entries/{seq}/proof", response_model=s.ProofOut, tags=["audit"],
-    responses={404: {"description": "No such entry"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def prove(
     seq: Annotated[int, Path(ge=1, le=2**62)], subject: CurrentSubject, deps: DepsDep,
@@ -67,7 +78,7 @@ def prove(
     return s.ProofOut(**audit.prove_inclusion(deps, subject, seq, size=size))
 
 
-@router.get("/regime", tags=["regime"], responses=ERR)
+@router.get("/regime", tags=["regime"], responses=s.ERRORS)
 def regime(subject: CurrentSubject, deps: DepsDep) -> dict[str, Any]:
     """The statutory parameters in force, each with its source and verification status."""
     with deps.uow() as uow:

@@ -11,10 +11,9 @@ from clearance.web import schemas as s
 from clearance.web.deps import CurrentSubject, DepsDep, client_address, cookie_name, get_ctx
 
 router = APIRouter(prefix="/auth", tags=["authentication"])
-ERR = {401: {"description": "Not authenticated"}, 422: {"description": "Invalid input"}}
 
 
-@router.post("/login", response_model=s.LoginOut, responses={429: {"description": "Throttled"}, **ERR})
+@router.post("/login", response_model=s.LoginOut, responses=s.ERRORS)
 def login(body: s.LoginIn, request: Request, response: Response, deps: DepsDep) -> s.LoginOut:
     """Log in with user name, password and the current TOTP code. Sets the session cookie and
     returns the session token for API clients (send it as a Bearer token)."""
@@ -33,7 +32,7 @@ def login(body: s.LoginIn, request: Request, response: Response, deps: DepsDep) 
     )  # fmt: skip
 
 
-@router.post("/logout", status_code=204, responses=ERR)
+@router.post("/logout", status_code=204, responses=s.ERRORS)
 def logout(request: Request, subject: CurrentSubject, deps: DepsDep) -> Response:
     token = getattr(request.state, "session_token", None)
     if token:
@@ -43,7 +42,7 @@ def logout(request: Request, subject: CurrentSubject, deps: DepsDep) -> Response
     return response
 
 
-@router.get("/me", response_model=s.MeOut, responses=ERR)
+@router.get("/me", response_model=s.MeOut, responses=s.ERRORS)
 def me(subject: CurrentSubject) -> s.MeOut:
     return s.MeOut(
         username=subject.username, roles=sorted(subject.roles), org_id=subject.org_id,
@@ -51,16 +50,18 @@ def me(subject: CurrentSubject) -> s.MeOut:
     )  # fmt: skip
 
 
-@router.post("/tokens", response_model=s.TokenOut, status_code=201, responses=ERR)
+@router.post("/tokens", response_model=s.TokenOut, status_code=201, responses=s.ERRORS)
 def create_token(body: s.TokenIn, subject: CurrentSubject, deps: DepsDep) -> s.TokenOut:
-    issued = auth.create_api_token(deps, subject, name=body.name, expires_in_days=body.expires_in_days)
+    issued = auth.create_api_token(
+        deps, subject, name=body.name, expires_in_days=body.expires_in_days
+    )
     return s.TokenOut(
         id=issued.record.id, name=issued.record.name, token=issued.token,
         expires_at=issued.record.expires_at,
     )  # fmt: skip
 
 
-@router.delete("/tokens/{token_id}", status_code=204, responses={404: {}, **ERR})
+@router.delete("/tokens/{token_id}", status_code=204, responses=s.ERRORS)
 def revoke_token(token_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep) -> Response:
     auth.revoke_api_token(deps, subject, token_id)
     return Response(status_code=204)

@@ -13,17 +13,14 @@ from clearance.web import schemas as s
 from clearance.web.deps import CurrentSubject, DepsDep
 
 router = APIRouter()
-ERR = {
-    401: {"description": "Not authenticated"},
-    403: {"description": "Not allowed"},
-    422: {"description": "Invalid input"},
-}
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Search = Annotated[str | None, Query(max_length=100)]
 
 
-@router.get("/organisations", response_model=s.OrganisationPage, tags=["organisations"], responses=ERR)
+@router.get(
+    "/organisations", response_model=s.OrganisationPage, tags=["organisations"], responses=s.ERRORS
+)
 def list_organisations(
     subject: CurrentSubject, deps: DepsDep, kind: OrgKind | None = None, q: Search = None,
     limit: Limit = 50, offset: Offset = 0,
@@ -37,7 +34,7 @@ def list_organisations(
 
 @router.post(
     "/organisations", response_model=s.OrganisationOut, status_code=201, tags=["organisations"],
-    responses={409: {"description": "Code taken"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def create_organisation(
     body: s.OrganisationIn, subject: CurrentSubject, deps: DepsDep
@@ -50,13 +47,15 @@ def create_organisation(
 
 @router.get(
     "/organisations/{org_id}", response_model=s.OrganisationOut, tags=["organisations"],
-    responses={404: {"description": "Not found"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
-def get_organisation(org_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep) -> s.OrganisationOut:
+def get_organisation(
+    org_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep
+) -> s.OrganisationOut:
     return s.OrganisationOut.of(directory.get_organisation(deps, subject, org_id))
 
 
-@router.get("/persons", response_model=s.PersonPage, tags=["persons"], responses=ERR)
+@router.get("/persons", response_model=s.PersonPage, tags=["persons"], responses=s.ERRORS)
 def list_persons(
     subject: CurrentSubject, deps: DepsDep, employer_id: uuid.UUID | None = None,
     q: Search = None, limit: Limit = 50, offset: Offset = 0,
@@ -72,7 +71,7 @@ def list_persons(
 
 @router.post(
     "/persons", response_model=s.PersonOut, status_code=201, tags=["persons"],
-    responses={404: {"description": "Employer not found"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def create_person(body: s.PersonIn, subject: CurrentSubject, deps: DepsDep) -> s.PersonOut:
     person = directory.create_person(
@@ -85,13 +84,13 @@ def create_person(body: s.PersonIn, subject: CurrentSubject, deps: DepsDep) -> s
 
 @router.get(
     "/persons/{person_id}", response_model=s.PersonOut, tags=["persons"],
-    responses={404: {"description": "Not found"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def get_person(person_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep) -> s.PersonOut:
     return s.PersonOut.of(directory.get_person(deps, subject, person_id))
 
 
-@router.get("/accounts", response_model=s.AccountPage, tags=["accounts"], responses=ERR)
+@router.get("/accounts", response_model=s.AccountPage, tags=["accounts"], responses=s.ERRORS)
 def list_accounts(
     subject: CurrentSubject, deps: DepsDep, org_id: uuid.UUID | None = None,
     limit: Limit = 50, offset: Offset = 0,
@@ -105,7 +104,7 @@ def list_accounts(
 
 @router.post(
     "/accounts", response_model=s.NewAccountOut, status_code=201, tags=["accounts"],
-    responses={409: {"description": "User name taken"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def create_account(body: s.AccountIn, subject: CurrentSubject, deps: DepsDep) -> s.NewAccountOut:
     made = directory.create_account(
@@ -120,7 +119,7 @@ def create_account(body: s.AccountIn, subject: CurrentSubject, deps: DepsDep) ->
 
 @router.get(
     "/accounts/{account_id}", response_model=s.AccountOut, tags=["accounts"],
-    responses={404: {"description": "Not found"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def get_account(account_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep) -> s.AccountOut:
     return s.AccountOut.of(directory.get_account(deps, subject, account_id))
@@ -128,7 +127,7 @@ def get_account(account_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep) -
 
 @router.post(
     "/accounts/{account_id}/disable", response_model=s.AccountOut, tags=["accounts"],
-    responses={404: {"description": "Not found"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def disable_account(account_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep) -> s.AccountOut:
     """Disable the account: every session ends and every API token is revoked at once."""
@@ -137,7 +136,9 @@ def disable_account(account_id: uuid.UUID, subject: CurrentSubject, deps: DepsDe
 
 @router.post(
     "/accounts/{account_id}/enable", response_model=s.AccountOut, tags=["accounts"],
-    responses={404: {"description": "Not found"}, **ERR},
+    responses=s.ERRORS,
 )  # fmt: skip
 def enable_account(account_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep) -> s.AccountOut:
-    return s.AccountOut.of(directory.set_account_disabled(deps, subject, account_id, disabled=False))
+    return s.AccountOut.of(
+        directory.set_account_disabled(deps, subject, account_id, disabled=False)
+    )
