@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     checkpoint_key_file: Path | None = None  # Ed25519 private key (PEM); default data_dir/keys/
     checkpoint_dir: Path | None = None  # where signed checkpoints are written; default data_dir/
     checkpoint_origin: str = "clearance.local/audit"
+    checkpoint_interval_seconds: int = Field(default=3600, ge=0)  # 0: only on demand
     regime_file: Path | None = None  # default: the packaged regime file
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

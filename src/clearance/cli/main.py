@@ -115,8 +115,32 @@ def serve(
     port = port or ctx.settings.port
     if demo:
         print_demo_accounts(host, port)
+    start_periodic_checkpoints(ctx)
     out.print(f"Clearance listening on http://{host}:{port} (database: {ctx.engine.url!r})")
     uvicorn.run(create_app(ctx), host=host, port=port, log_level="info", server_header=False)
+
+
+def start_periodic_checkpoints(ctx: AppContext) -> None:
+    """Sign a checkpoint every CLEARANCE_CHECKPOINT_INTERVAL_SECONDS while serving, if the log grew."""
+    import threading
+
+    from clearance.services import audit
+
+    interval = ctx.settings.checkpoint_interval_seconds
+    if interval <= 0:
+        return
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                audit.checkpoint_if_grown(ctx.deps, cli_subject())
+            except ClearanceError as exc:  # e.g. the log does not verify: say so, keep serving
+                err.print(
+                    f"[bold red]periodic checkpoint failed:[/] {exc.message}", highlight=False
+                )
+
+    threading.Thread(target=loop, name="clearance-checkpoints", daemon=True).start()
 
 
 @app.command("demo")

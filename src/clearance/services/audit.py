@@ -66,6 +66,18 @@ def write_checkpoint(deps: Deps, actor: Subject) -> WrittenCheckpoint:
     return WrittenCheckpoint(path, text, cp)
 
 
+def checkpoint_if_grown(deps: Deps, actor: Subject) -> WrittenCheckpoint | None:
+    """Write a checkpoint when the log has grown since the latest one (for periodic use).
+
+    A checkpoint covers its own audit entry, so an idle log is not grown by checkpointing it."""
+    latest = deps.checkpoints.latest()
+    with deps.uow() as uow:
+        size = uow.audit.size()
+    if latest and parse_checkpoint(deps, latest).size >= size:
+        return None
+    return write_checkpoint(deps, actor)
+
+
 def prove_inclusion(
     deps: Deps, actor: Subject, seq: int, *, size: int | None = None
 ) -> dict[str, Any]:
