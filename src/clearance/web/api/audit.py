@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Annotated, Any
 
@@ -25,17 +26,7 @@ def list_entries(
     before: Annotated[int | None, Query(ge=1)] = None,
 ) -> list[s.AuditEntryOut]:  # fmt: skip
     return [
-        s.AuditEntryOut(
-            seq=e.seq,
-            time=e.time,
-            actor=e.actor,
-            action=e.action,
-            target=e.target,
-            purpose=e.purpose,
-            decision=e.decision,
-            rule=e.rule,
-            payload=json.loads(e.payload),
-        )
+        s.AuditEntryOut(**{**dataclasses.asdict(e), "payload": json.loads(e.payload)})
         for e in audit.recent_entries(deps, subject, limit=limit, before=before)
     ]
 
