@@ -16,6 +16,7 @@ from clearance.adapters.db.migrate import is_up_to_date, upgrade
 from clearance.adapters.db.uow import SqlUnitOfWorkFactory
 from clearance.adapters.security import (
     AesGcmBox,
+    AesGcmDataCipher,
     Argon2PasswordHasher,
     DirectoryCheckpointStore,
     Ed25519Signer,
@@ -68,6 +69,7 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> AppConte
         ),
         totp=PyOtpTotp(),
         box=AesGcmBox(secret),
+        cipher=AesGcmDataCipher(),
         signer=Ed25519Signer(settings.checkpoint_origin, signing_key),
         checkpoints=DirectoryCheckpointStore(settings.effective_checkpoint_dir),
         regime=load_regime(settings.regime_file),

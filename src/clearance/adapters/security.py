@@ -101,6 +101,25 @@ class AesGcmBox:
         return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()
 
 
+class AesGcmDataCipher:
+    """Per-person data keys: 256-bit random keys, AES-GCM with the record's identity as AAD."""
+
+    def new_key(self) -> bytes:
+        return AESGCM.generate_key(bit_length=256)
+
+    def encrypt(self, key: bytes, plaintext: bytes, *, context: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return b"\x01" + nonce + AESGCM(key).encrypt(nonce, plaintext, context)
+
+    def decrypt(self, key: bytes, sealed: bytes, *, context: bytes) -> bytes:
+        if sealed[:1] != b"\x01":
+            raise InfrastructureError("encrypted record has an unknown format version")
+        try:
+            return AESGCM(key).decrypt(sealed[1:13], sealed[13:], context)
+        except InvalidTag as exc:
+            raise InfrastructureError("an encrypted record failed authentication") from exc
+
+
 def load_or_create_secret(path: Path) -> str:
     """Development only: a random secret key kept in the data directory."""
     if path.is_file():

@@ -27,6 +27,9 @@ def _scope_holds(scope: Scope, subject: Subject, resource: Resource) -> bool:
         return True
     if scope is Scope.OWN_ORG:
         return subject.org_id is not None and resource.org_id == subject.org_id
+    if scope is Scope.EMPLOYER:
+        employer = resource.attrs.get("employer_id")
+        return subject.org_id is not None and employer == str(subject.org_id)
     # Scope.SELF
     if resource.account_id is not None and resource.account_id == subject.account_id:
         return True

@@ -4,7 +4,9 @@ Each rule names roles, actions, a scope and an effect. Scopes:
 
 - ``any``      no condition on the resource;
 - ``own_org``  the resource belongs to the subject's organisation;
-- ``self``     the resource is the subject's own account or person record.
+- ``self``     the resource is the subject's own account or person record;
+- ``employer`` the resource concerns a person employed by the subject's organisation (a qualified
+  business operator sees its employees' assessments as a result only).
 
 Deny rules are evaluated like allow rules and override them (see ``engine``). Changing who may do what
 is a change to this table, reviewed like code; tests/unit/authz has the expected matrix.
@@ -23,6 +25,7 @@ class Scope(StrEnum):
     ANY = "any"
     OWN_ORG = "own_org"
     SELF = "self"
+    EMPLOYER = "employer"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ ORG_ROLES = frozenset(Role) - {Role.ASSESSED_PERSON}
 ORG_ADMINS = frozenset({Role.AGENCY_ADMIN, Role.UNIT_ADMIN, Role.OPERATOR_ADMIN})
 PEOPLE_KEEPERS = frozenset({Role.ASSESSMENT_OFFICER, Role.AGENCY_ADMIN, Role.SECURITY_OFFICER})
 AUDITORS = frozenset({Role.SYSTEM_ADMIN, Role.INSPECTOR})
+INVESTIGATION_UNIT = frozenset({Role.INVESTIGATOR, Role.INVESTIGATION_SUPERVISOR})
+OPERATOR_READERS = frozenset({Role.SECURITY_OFFICER, Role.OPERATOR_ADMIN, Role.OPERATOR_MANAGEMENT})
 
 
 def _allow(rule_id: str, roles: frozenset[Role], actions: set[Action], scope: Scope) -> Rule:
@@ -108,4 +113,99 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
         {Action.AUDIT_VERIFY, Action.AUDIT_CHECKPOINT, Action.AUDIT_PROVE, Action.AUDIT_READ},
         Scope.ANY,
     ),
+    # -- suitability assessment (CESI.md §4, §6) ----------------------------------------------------
+    _allow(
+        "agency-assessment-office",
+        frozenset({Role.ASSESSMENT_OFFICER, Role.AGENCY_ADMIN}),
+        {
+            Action.ASSESSMENT_NOMINATE,
+            Action.ASSESSMENT_ISSUE_NOTICE,
+            Action.ASSESSMENT_READ,
+            Action.ELIGIBILITY_READ,
+            Action.ELIGIBILITY_RECORD_SDS,
+            Action.ELIGIBILITY_REPORT_CHANGE,
+        },
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "agency-assessment-officer",
+        frozenset({Role.ASSESSMENT_OFFICER}),
+        {Action.ASSESSMENT_CONSENT, Action.ASSESSMENT_NOTIFY},  # consent: a signed paper form
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "agency-head",
+        frozenset({Role.AGENCY_HEAD_DELEGATE}),
+        {
+            Action.ASSESSMENT_REQUEST_INVESTIGATION,
+            Action.ASSESSMENT_CONFIRM_DECISION,
+            Action.ASSESSMENT_NOTIFY,
+            Action.ASSESSMENT_READ,
+            Action.VETTING_READ,
+            Action.ELIGIBILITY_READ,
+            Action.COMPLAINT_HANDLE,
+        },
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "agency-adjudicator",
+        frozenset({Role.ADJUDICATOR}),
+        {
+            Action.ASSESSMENT_DECIDE,
+            Action.ASSESSMENT_CONFIRM_DECISION,
+            Action.ASSESSMENT_READ,
+            Action.VETTING_READ,
+            Action.ELIGIBILITY_READ,
+        },
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "agency-complaints",
+        frozenset({Role.COMPLAINTS_OFFICER}),
+        {Action.COMPLAINT_HANDLE, Action.ASSESSMENT_READ, Action.VETTING_READ},
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "agency-cesi-manager",
+        frozenset({Role.CESI_MANAGER}),
+        {Action.ELIGIBILITY_READ},  # to assign handlers; never the assessment file
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "investigation-unit",
+        INVESTIGATION_UNIT,
+        {Action.ASSESSMENT_INVESTIGATE, Action.ASSESSMENT_READ, Action.VETTING_READ},
+        Scope.ANY,
+    ),
+    _allow(
+        "operator-security-office",
+        frozenset({Role.SECURITY_OFFICER}),
+        {
+            Action.ASSESSMENT_ADD_CANDIDATE,
+            Action.ASSESSMENT_LISTING_CONSENT,
+            Action.ROSTER_SUBMIT,
+            Action.ELIGIBILITY_REPORT_CHANGE,
+        },
+        Scope.EMPLOYER,
+    ),
+    _allow(
+        "operator-result-only",
+        OPERATOR_READERS,
+        {Action.ASSESSMENT_READ_RESULT, Action.ELIGIBILITY_READ},
+        Scope.EMPLOYER,
+    ),
+    _allow(
+        "person-own-assessment",
+        frozenset({Role.ASSESSED_PERSON}),
+        {
+            Action.ASSESSMENT_CONSENT,
+            Action.ASSESSMENT_READ,
+            Action.QUESTIONNAIRE_WRITE,
+            Action.COMPLAINT_FILE,
+            Action.ELIGIBILITY_READ,
+            Action.PERSON_EXPORT,
+        },
+        Scope.SELF,
+    ),
+    _allow("vetting-retention", frozenset({Role.SYSTEM_ADMIN}), {Action.VETTING_PURGE}, Scope.ANY),
 )

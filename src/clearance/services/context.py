@@ -9,6 +9,7 @@ from clearance.services.ports import (
     CheckpointSigner,
     CheckpointStore,
     Clock,
+    DataCipher,
     PasswordHasher,
     SecretBox,
     Totp,
@@ -32,6 +33,7 @@ class Deps:
     hasher: PasswordHasher
     totp: Totp
     box: SecretBox
+    cipher: DataCipher
     signer: CheckpointSigner
     checkpoints: CheckpointStore
     regime: Regime

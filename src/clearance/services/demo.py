@@ -58,11 +58,15 @@ ACCOUNTS = (  # username, display name, org code, role
     ("meti.adjudicator", "経産省 評価担当（確認者）", "METI", Role.ADJUDICATOR),
     ("meti.officer", "経産省 適性評価実施担当", "METI", Role.ASSESSMENT_OFFICER),
     ("meti.manager", "経産省 重要経済安保情報管理者", "METI", Role.CESI_MANAGER),
+    ("meti.complaints", "経産省 苦情処理担当", "METI", Role.COMPLAINTS_OFFICER),
     ("cao.investigator", "内閣府 調査官", "CAO-INV", Role.INVESTIGATOR),
     ("sakura.security", "さくら重工 保護責任者", "SAKURA-HI", Role.SECURITY_OFFICER),
     ("inspector", "独立公文書管理監 検証担当", "IAMI", Role.INSPECTOR),
 )
-PORTAL_ACCOUNT = ("tanaka.hanako", "田中 花子", 0)  # username, display, index into PEOPLE
+PORTAL_ACCOUNTS = (  # username, display, index into PEOPLE
+    ("tanaka.hanako", "田中 花子", 0),  # an employee of a qualified business operator
+    ("suzuki.misaki", "鈴木 美咲", 2),  # a member of the agency's own staff
+)
 
 
 @dataclass(frozen=True)
@@ -109,13 +113,14 @@ def seed(deps: Deps, actor: Subject) -> list[DemoAccount]:
             roles=frozenset({role}), org_id=orgs[code].id, totp_secret=secret,
         )  # fmt: skip
         made.append(DemoAccount(username, role.value, orgs[code].name_en, secret))
-    username, display, index = PORTAL_ACCOUNT
-    secret = demo_totp_secret(username)
-    directory.create_account(
-        deps, actor, username=username, display_name=display, password=DEMO_PASSWORD,
-        roles=frozenset({Role.ASSESSED_PERSON}), person_id=persons[index].id, totp_secret=secret,
-    )  # fmt: skip
-    made.append(DemoAccount(username, Role.ASSESSED_PERSON.value, "(person portal)", secret))
+    for username, display, index in PORTAL_ACCOUNTS:
+        secret = demo_totp_secret(username)
+        directory.create_account(
+            deps, actor, username=username, display_name=display, password=DEMO_PASSWORD,
+            roles=frozenset({Role.ASSESSED_PERSON}), person_id=persons[index].id,
+            totp_secret=secret,
+        )  # fmt: skip
+        made.append(DemoAccount(username, Role.ASSESSED_PERSON.value, "(person portal)", secret))
     return made
 
 
@@ -123,8 +128,8 @@ def demo_accounts() -> list[DemoAccount]:
     """The demo accounts as seeded (for printing at start-up)."""
     names = {code: en for _, code, _, en in ORGS}
     out = [DemoAccount(u, r.value, names[c], demo_totp_secret(u)) for u, _, c, r in ACCOUNTS]
-    out.append(
-        DemoAccount(PORTAL_ACCOUNT[0], Role.ASSESSED_PERSON.value, "(person portal)",
-                    demo_totp_secret(PORTAL_ACCOUNT[0]))
-    )  # fmt: skip
+    out += [
+        DemoAccount(u, Role.ASSESSED_PERSON.value, "(person portal)", demo_totp_secret(u))
+        for u, _, _ in PORTAL_ACCOUNTS
+    ]
     return out

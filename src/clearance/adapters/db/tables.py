@@ -162,3 +162,142 @@ audit_head = Table(
     Column("size", BigInteger, nullable=False),
     Column("frontier", JSON, nullable=False),  # list of hex subtree hashes (the compact range)
 )
+
+# -- suitability assessment (issue 3) ---------------------------------------------------------------
+# Vetting content (answers, inquiries, interview, findings, reasons, complaint texts) lives only in
+# ``vetting_records`` and ``questionnaire_sections`` as AES-GCM ciphertext under the person's data
+# key; the other tables hold statuses, dates and ids.
+
+rosters = Table(
+    "rosters",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("operator_id", Uuid, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("agency_id", Uuid, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("submitted_at", UTCDateTime, nullable=False),
+    Column("submitted_by", String(200), nullable=False),
+    Column("size", Integer, nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("agency_id", Uuid, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("origin", String(32), nullable=False),
+    Column("employer_id", Uuid, ForeignKey("organisations.id"), nullable=True, index=True),
+    Column("dispatching_employer_id", Uuid, ForeignKey("organisations.id"), nullable=True),
+    Column("trigger", String(16), nullable=False),
+    Column("status", String(40), nullable=False, index=True),
+    Column("status_since", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("outcome", String(16), nullable=True),
+    Column("roster_id", Uuid, ForeignKey("rosters.id"), nullable=True),
+    Column("previous_id", Uuid, ForeignKey("assessments.id"), nullable=True),
+    Column("reused_from_id", Uuid, ForeignKey("assessments.id"), nullable=True),
+    Column("investigation_reported_at", UTCDateTime, nullable=True),
+    Column("notified_at", UTCDateTime, nullable=True),
+)
+
+assessment_events = Table(
+    "assessment_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False, index=True),
+    Column("command", String(40), nullable=False),
+    Column("from_status", String(40), nullable=True),
+    Column("to_status", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("actor_account_id", Uuid, nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+person_keys = Table(
+    "person_keys",
+    metadata,
+    Column("person_id", Uuid, ForeignKey("persons.id"), primary_key=True),
+    Column("wrapped_key", LargeBinary, nullable=True),  # NULL once destroyed (crypto-shredding)
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("destroyed_at", UTCDateTime, nullable=True),
+)
+
+questionnaire_sections = Table(
+    "questionnaire_sections",
+    metadata,
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), primary_key=True),
+    Column("section", String(40), primary_key=True),
+    Column("state", String(16), nullable=False),  # open | locked
+    Column("carried_over", Boolean, nullable=False),  # prefilled from the previous assessment
+    Column("confirmed", Boolean, nullable=False),  # the person confirmed or changed it
+    Column("saved_at", UTCDateTime, nullable=True),
+    Column("ciphertext", LargeBinary, nullable=True),
+)
+
+vetting_records = Table(
+    "vetting_records",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False, index=True),
+    Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("ref", String(64), nullable=True),  # e.g. the complaint id a complaint text belongs to
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), primary_key=True),
+    Column("outcome", String(16), nullable=False),
+    Column("reasons_withheld", Boolean, nullable=False),
+    Column("proposed_by", Uuid, nullable=True),
+    Column("proposed_at", UTCDateTime, nullable=False),
+    Column("confirmed_by", Uuid, nullable=True),
+    Column("confirmed_at", UTCDateTime, nullable=True),
+)
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),  # matters | result | not_conducted
+    Column("recipient", String(32), nullable=False),  # person | employer | dispatching_employer
+    Column("recipient_org_id", Uuid, ForeignKey("organisations.id"), nullable=True),
+    Column("result", String(16), nullable=True),  # favourable | unfavourable | not_conducted
+    Column("reasons_included", Boolean, nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("issued_by", String(200), nullable=False),
+)
+
+complaints = Table(
+    "complaints",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False, index=True),
+    Column("agency_id", Uuid, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("subject", String(16), nullable=False),  # result | process
+    Column("status", String(16), nullable=False),  # filed | under_review | answered
+    Column("filed_at", UTCDateTime, nullable=False),
+    Column("answered_at", UTCDateTime, nullable=True),
+)
+
+eligibilities = Table(
+    "eligibilities",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("agency_id", Uuid, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("source", String(8), nullable=False),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=True),
+    Column("sds_reference", String(100), nullable=True),
+    Column("valid_from", UTCDateTime, nullable=False),
+    Column("valid_until", UTCDateTime, nullable=False),
+    Column("suspended_at", UTCDateTime, nullable=True),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("end_reason", String(40), nullable=True),
+)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
 
 from clearance.adapters.db.audit_store import SqlAuditRepository
+from clearance.adapters.db.cases import SqlCaseRepository
 from clearance.adapters.db.repositories import (
     SqlAccountRepository,
     SqlAuthRepository,
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
     accounts: SqlAccountRepository
     auth: SqlAuthRepository
     audit: SqlAuditRepository
+    cases: SqlCaseRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(conn)
         self.auth = SqlAuthRepository(conn)
         self.audit = SqlAuditRepository(conn)
+        self.cases = SqlCaseRepository(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

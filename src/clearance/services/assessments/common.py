@@ -1,0 +1,176 @@
+"""Shared steps of the assessment services: loading a case, the one ``transition`` helper, and the
+per-person encryption of vetting content.
+
+Every status change goes through ``transition``: it asks the domain table for the next status,
+writes the new row with an optimistic version check, the stage event, and exactly one audit entry,
+all in the caller's transaction. Vetting content is sealed with the person's data key before it
+reaches a repository and opened only after an authorized, purpose-checked, audited read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from clearance.authz.engine import decide
+from clearance.authz.model import Action, Decision, Resource, Subject
+from clearance.domain.assessment import Assessment, Command, next_status
+from clearance.domain.casefile import AssessmentEvent, VettingKind, VettingRecord
+from clearance.domain.errors import Conflict, NotAuthorized, NotFound
+from clearance.domain.model import new_id
+from clearance.services.context import Deps
+from clearance.services.guard import authorize, record
+from clearance.services.ports import UnitOfWork
+
+MAX_PAGE = 200
+
+
+def resource(a: Assessment) -> Resource:
+    return Resource(
+        "assessment", a.id, org_id=a.agency_id, person_id=a.person_id,
+        attrs={"employer_id": str(a.employer_id) if a.employer_id else ""},
+    )  # fmt: skip
+
+
+def load(
+    deps: Deps, uow: UnitOfWork, actor: Subject, assessment_id: uuid.UUID, action: Action,
+    *, purpose: str | None = None, for_update: bool = True,
+) -> tuple[Assessment, Decision]:  # fmt: skip
+    """Fetch and authorize. A denied and a missing assessment answer alike (404) for readers who
+    may not know it exists; the denial is still audited."""
+    a = uow.cases.get(assessment_id, for_update=for_update)
+    if a is None:
+        raise NotFound("assessment", assessment_id)
+    res = resource(a)
+    if not decide(actor, action, res).allowed and not _may_know(actor, a):
+        with contextlib.suppress(NotAuthorized):
+            authorize(deps, uow, actor, action, res, purpose=purpose)
+        raise NotFound("assessment", assessment_id)
+    return a, authorize(deps, uow, actor, action, res, purpose=purpose)
+
+
+def _may_know(actor: Subject, a: Assessment) -> bool:
+    """Whether the actor may learn that this assessment exists at all (then a denial is a 403)."""
+    return any(
+        decide(actor, act, resource(a)).allowed
+        for act in (Action.ASSESSMENT_READ, Action.ASSESSMENT_READ_RESULT)
+    )
+
+
+def transition(
+    deps: Deps, uow: UnitOfWork, actor: Subject, a: Assessment, command: Command,
+    decision: Decision, *, action: Action, payload: dict[str, Any] | None = None,
+    **changes: Any,
+) -> Assessment:  # fmt: skip
+    target = next_status(a.status, command)
+    now = deps.clock.now()
+    new = replace(a, status=target, status_since=now, version=a.version + 1, **changes)
+    uow.cases.update(new, expected_version=a.version)
+    uow.cases.add_event(
+        AssessmentEvent(a.id, command.value, a.status.value, target.value, actor.label,
+                        actor.account_id, now)
+    )  # fmt: skip
+    record(
+        deps, uow, actor, action, f"assessment:{a.id}", decision,
+        payload={"command": command.value, "from": a.status.value, "to": target.value,
+                 **(payload or {})},
+    )  # fmt: skip
+    return new
+
+
+def created(
+    deps: Deps, uow: UnitOfWork, actor: Subject, a: Assessment, decision: Decision,
+    *, action: Action, command: str,
+) -> None:  # fmt: skip
+    """Record a new assessment: its first stage event and one audit entry."""
+    uow.cases.add(a)
+    uow.cases.add_event(
+        AssessmentEvent(a.id, command, None, a.status.value, actor.label, actor.account_id,
+                        a.created_at)
+    )  # fmt: skip
+    record(
+        deps, uow, actor, action, f"assessment:{a.id}", decision,
+        payload={"command": command, "to": a.status.value, "trigger": a.trigger.value,
+                 "agency": str(a.agency_id), "person": str(a.person_id)},
+    )  # fmt: skip
+
+
+# -- per-person data keys ---------------------------------------------------------------------------
+
+
+def _key_context(person_id: uuid.UUID) -> bytes:
+    return b"clearance/person-key/v1:" + person_id.bytes
+
+
+def person_key(deps: Deps, uow: UnitOfWork, person_id: uuid.UUID, *, create: bool) -> bytes:
+    """The person's data key, unwrapped with the installation's secret. Created on first use."""
+    stored = uow.cases.get_key(person_id)
+    if stored is None:
+        if not create:
+            raise NotFound("vetting data", person_id)
+        key = deps.cipher.new_key()
+        uow.cases.add_key(person_id, deps.box.seal(key, context=_key_context(person_id)),
+                          deps.clock.now())  # fmt: skip
+        return key
+    wrapped, destroyed = stored
+    if destroyed or wrapped is None:
+        raise Conflict("The vetting data of this person was purged; nothing can be added or read.")
+    return deps.box.open(wrapped, context=_key_context(person_id))
+
+
+def record_context(assessment_id: uuid.UUID, kind: str, ref: str | None) -> bytes:
+    return f"clearance/vetting/v1:{assessment_id}:{kind}:{ref or ''}".encode()
+
+
+def seal(key: bytes, deps: Deps, assessment_id: uuid.UUID, kind: str, ref: str | None,
+         content: Any) -> bytes:  # fmt: skip
+    plaintext = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
+    return deps.cipher.encrypt(key, plaintext, context=record_context(assessment_id, kind, ref))
+
+
+def unseal(key: bytes, deps: Deps, assessment_id: uuid.UUID, kind: str, ref: str | None,
+           sealed: bytes) -> Any:  # fmt: skip
+    plaintext = deps.cipher.decrypt(key, sealed, context=record_context(assessment_id, kind, ref))
+    return json.loads(plaintext)
+
+
+def add_vetting(
+    deps: Deps, uow: UnitOfWork, actor: Subject, a: Assessment, kind: VettingKind,
+    content: Any, *, ref: str | None = None,
+) -> VettingRecord:  # fmt: skip
+    key = person_key(deps, uow, a.person_id, create=True)
+    rec = VettingRecord(
+        new_id(), a.id, a.person_id, kind, ref, deps.clock.now(), actor.label,
+        seal(key, deps, a.id, kind.value, ref, content),
+    )  # fmt: skip
+    uow.cases.add_vetting(rec)
+    return rec
+
+
+def open_records(
+    deps: Deps, uow: UnitOfWork, person_id: uuid.UUID, records: list[VettingRecord]
+) -> list[dict[str, Any]]:
+    if not records:
+        return []
+    key = person_key(deps, uow, person_id, create=False)
+    return [
+        {"id": str(r.id), "kind": r.kind.value, "ref": r.ref, "at": r.created_at.isoformat(),
+         "by": r.created_by,
+         "content": unseal(key, deps, r.assessment_id, r.kind.value, r.ref, r.ciphertext)}
+        for r in records
+    ]  # fmt: skip
+
+
+def years_before(at: dt.datetime, years: int) -> dt.datetime:
+    try:
+        return at.replace(year=at.year - years)
+    except ValueError:  # 29 February
+        return at.replace(year=at.year - years, day=28)
+
+
+def page(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(limit, MAX_PAGE)), max(0, offset)
