@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from clearance.services import demo
 from tests.conftest import FakeClock, login
 
-
 ROMAJI = {"花子": "hanako", "健一": "kenichi", "美咲": "misaki", "誠": "makoto"}
 
 

@@ -262,3 +262,32 @@ def test_roster_import_with_one_bad_row_imports_nothing(flow: Flow) -> None:
     r = flow.c.post(url, content=ROSTER.encode(), headers=headers)
     assert r.status_code == 409
     assert flow.get("sakura.security", "/employer/assessments")["total"] == 3
+
+
+def test_nomination_is_for_own_staff_and_the_staff_member_consents(flow: Flow) -> None:
+    staff, employee = flow.persons["misaki"], flow.persons["hanako"]
+    r = flow.c.post(
+        "/api/v1/assessments", json={"person_id": employee}, headers=flow.h("meti.officer")
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "not_staff"
+    r = flow.c.post("/api/v1/assessments", json={"person_id": staff},
+                    headers=flow.h("sakura.security"))  # fmt: skip
+    assert r.status_code == 403
+    case = flow.post("meti.officer", "/assessments", {"person_id": staff}, 201)
+    assert case["status"] == "roster_submitted" and case["origin"] == "agency_staff"
+    r = flow.c.post(
+        "/api/v1/assessments", json={"person_id": staff}, headers=flow.h("meti.officer")
+    )
+    assert r.status_code == 409
+    flow.to_consent(case["id"], person="suzuki.misaki")
+    mine = flow.get("suzuki.misaki", "/assessments")
+    assert [c["id"] for c in mine["items"]] == [case["id"]]
+    assert mine["items"][0]["who_acts_next"] == "agency"
+    # An officer recording a paper consent must name the signed form.
+    other = flow.post("meti.officer", "/assessments", {"person_id": flow.persons["makoto"]}, 201)
+    flow.post("meti.officer", f"/assessments/{other['id']}/notice")
+    r = flow.c.post(f"/api/v1/assessments/{other['id']}/consent", headers=flow.h("meti.officer"))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "paper_reference"
+    done = flow.post("meti.officer", f"/assessments/{other['id']}/consent",
+                     {"paper_reference": "同意書-2026-001"})  # fmt: skip
+    assert done["status"] == "consented"

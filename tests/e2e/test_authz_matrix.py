@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from clearance.bootstrap import AppContext
 from clearance.web.app import create_app
 from tests.conftest import FakeClock, login
+from tests.e2e.test_assessment_authz import is_assessment_route
 
 ROLES = {  # demo account -> role
     "admin": "system_admin",
@@ -56,7 +57,10 @@ MATRIX = [
 
 def test_matrix_covers_every_api_route(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()["paths"]
-    routes = {(m.upper(), p) for p, ops in spec.items() for m in ops if p.startswith("/api/v1")}
+    routes = {
+        (m.upper(), p) for p, ops in spec.items() for m in ops
+        if p.startswith("/api/v1") and not is_assessment_route(p)  # see test_assessment_authz
+    }  # fmt: skip
     covered = {(m, p.replace("{org}", "{org_id}").replace("{person}", "{person_id}")
                 .replace("{account}", "{account_id}").replace("/entries/1/", "/entries/{seq}/"))
                for m, p, _, _ in MATRIX}  # fmt: skip

@@ -116,7 +116,7 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
     # -- suitability assessment (CESI.md §4, §6) ----------------------------------------------------
     _allow(
         "agency-assessment-office",
-        frozenset({Role.ASSESSMENT_OFFICER, Role.AGENCY_ADMIN}),
+        frozenset({Role.ASSESSMENT_OFFICER}),  # not the account administrator: least privilege
         {
             Action.ASSESSMENT_NOMINATE,
             Action.ASSESSMENT_ISSUE_NOTICE,
