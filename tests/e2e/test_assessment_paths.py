@@ -291,3 +291,29 @@ def test_nomination_is_for_own_staff_and_the_staff_member_consents(flow: Flow) -
     done = flow.post("meti.officer", f"/assessments/{other['id']}/consent",
                      {"paper_reference": "同意書-2026-001"})  # fmt: skip
     assert done["status"] == "consented"
+
+
+def test_questionnaire_validation_and_return_of_chosen_sections(flow: Flow) -> None:
+    aid = flow.operator_candidate()
+    flow.to_consent(aid)
+    flow.post("meti.head", f"/assessments/{aid}/investigation")
+    flow.post("cao.investigator", f"/assessments/{aid}/questionnaire")
+    r = flow.c.put(f"/api/v1/assessments/{aid}/questionnaire/identity",
+                   json={"religion": "x"}, headers=flow.h("tanaka.hanako"))  # fmt: skip
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "unknown_field"
+    flow.put("tanaka.hanako", f"/assessments/{aid}/questionnaire/identity", {"family_name": "田中"})
+    r = flow.c.post(f"/api/v1/assessments/{aid}/questionnaire-submission",
+                    headers=flow.h("tanaka.hanako"))  # fmt: skip
+    assert r.status_code == 422 and len(r.json()["errors"]) >= 12  # every problem at once
+    flow.fill_questionnaire(aid)
+    flow.post("cao.investigator", f"/assessments/{aid}/questionnaire-return",
+              {"sections": ["travel"], "note": "渡航の日付を確認してください"})  # fmt: skip
+    r = flow.c.put(f"/api/v1/assessments/{aid}/questionnaire/identity", json={},
+                   headers=flow.h("tanaka.hanako"))  # fmt: skip
+    assert r.status_code == 409 and "only the sections" in r.json()["detail"]
+    states = {s["section"]: s["state"] for s in flow.get(
+        "tanaka.hanako", f"/assessments/{aid}/questionnaire", purpose="own_data")}  # fmt: skip
+    assert [k for k, v in states.items() if v == "open"] == ["travel"]
+    flow.put("tanaka.hanako", f"/assessments/{aid}/questionnaire/travel", {"entries": []})
+    case = flow.post("tanaka.hanako", f"/assessments/{aid}/questionnaire-submission")
+    assert case["status"] == "questionnaire_submitted"

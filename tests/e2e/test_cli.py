@@ -170,3 +170,10 @@ def test_production_mode_refuses_placeholder_secrets(tmp_path: Path) -> None:
                                                      "CLEARANCE_SECRET_KEY": "changeme"})  # fmt: skip
     assert r.exit_code == 2
     assert "CLEARANCE_SECRET_KEY" in r.output and "CLEARANCE_DATABASE_URL" in r.output
+
+
+def test_vetting_purge_command(env: dict[str, str]) -> None:
+    code, out = run(env, "vetting", "purge")
+    assert code == 0 and "Purged the vetting data of 0 person(s)" in out, out
+    code, out = run(env, "audit", "verify")
+    assert code == 0

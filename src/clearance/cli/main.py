@@ -22,10 +22,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 orgs_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+vetting_app = typer.Typer(help="Vetting data retention.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
+app.add_typer(vetting_app, name="vetting")
 
 out = Console()
 err = Console(stderr=True)
@@ -336,6 +338,20 @@ def audit_prove(
     except ClearanceError as exc:
         report_error(exc)
     print(json.dumps(proof, ensure_ascii=False, indent=2))
+
+
+@vetting_app.command("purge")
+def vetting_purge() -> None:
+    """Destroy vetting data past the retention period (per-person key destroyed; audited)."""
+    from clearance.services.assessments import vetting
+
+    ctx = context()
+    try:
+        purged = vetting.purge(ctx.deps, cli_subject())
+    except ClearanceError as exc:
+        report_error(exc)
+    years = ctx.deps.regime.years("vetting_retention_years")
+    out.print(f"Purged the vetting data of {purged} person(s) (retention {years} years).")
 
 
 def main() -> None:
