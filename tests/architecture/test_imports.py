@@ -83,3 +83,10 @@ def test_module_size_limit() -> None:
         if (n := len(p.read_text("utf-8").splitlines())) > 400 and "versions" not in p.parts
     ]  # fmt: skip
     assert big == []
+
+
+def test_every_action_is_documented() -> None:
+    from clearance.authz.model import Action
+
+    doc = (SRC.parents[1] / "docs" / "authorization.md").read_text("utf-8")
+    assert [a.value for a in Action if f"`{a.value}`" not in doc] == []

@@ -49,7 +49,8 @@ ACTORS = ("sakura.security", "meti.officer", "meti.head", "meti.adjudicator", "c
 
 class AssessmentMachine(RuleBasedStateMachine):
     template: Path
-    seen: ClassVar[set[Status]] = set()  # statuses reached over the whole run: the walk must go deep
+    # statuses reached over the whole run: the walk must go deep
+    seen: ClassVar[set[Status]] = set()
 
     def __init__(self) -> None:
         super().__init__()
