@@ -145,10 +145,15 @@ class Flow:
         self.post(confirmer, f"/assessments/{aid}/decision/confirm")
         return self.post(notifier, f"/assessments/{aid}/notify")
 
-    def favourable(self, person: str = "hanako", portal: str = "tanaka.hanako") -> str:
-        aid = self.operator_candidate(person)
-        self.to_consent(aid, person=portal)
+    def reported(self, canary: str = "") -> str:
+        """An operator employee's case with the Cabinet Office report in (status ``reported``)."""
+        aid = self.operator_candidate()
+        self.to_consent(aid)
         self.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
-        self.investigate(aid, portal)
+        self.investigate(aid, canary=canary)
+        return aid
+
+    def favourable(self) -> str:
+        aid = self.reported()
         self.decide(aid)
         return aid

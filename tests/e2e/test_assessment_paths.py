@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
-from clearance.domain.assessment import period_end
+from clearance.domain.periods import period_end
 from tests.conftest import FakeClock
 from tests.e2e.flows import Flow, years_ago
 
@@ -80,10 +80,7 @@ def test_withdrawal_mid_investigation_stops_it(flow: Flow) -> None:
 
 
 def test_unfavourable_with_reasons_and_a_complaint(flow: Flow) -> None:
-    aid = flow.operator_candidate()
-    flow.to_consent(aid)
-    flow.post("meti.head", f"/assessments/{aid}/investigation")
-    flow.investigate(aid)
+    aid = flow.reported()
     r = flow.c.post(f"/api/v1/assessments/{aid}/decision", json={"outcome": "unfavourable"},
                     headers=flow.h("meti.adjudicator"))  # fmt: skip
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reasons"
@@ -117,10 +114,7 @@ def test_unfavourable_with_reasons_and_a_complaint(flow: Flow) -> None:
 
 
 def test_reasons_withheld_with_a_recorded_justification(flow: Flow) -> None:
-    aid = flow.operator_candidate()
-    flow.to_consent(aid)
-    flow.post("meti.head", f"/assessments/{aid}/investigation")
-    flow.investigate(aid)
+    aid = flow.reported()
     flow.decide(aid, "unfavourable", reasons="情報源に関わる理由", withhold=True)
     notice = flow.get("tanaka.hanako", f"/assessments/{aid}/notices")[-1]
     assert notice["result"] == "unfavourable" and not notice["reasons_included"]

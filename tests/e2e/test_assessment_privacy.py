@@ -56,10 +56,7 @@ def test_canaries_never_reach_the_database_in_plaintext(
 ) -> None:
     flow, ctx = flow_client
     canary = CANARIES[0]
-    aid = flow.operator_candidate()
-    flow.to_consent(aid)
-    flow.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
-    flow.investigate(aid, canary=canary)
+    aid = flow.reported(canary=canary)
     flow.decide(aid, "unfavourable", reasons=f"理由 {CANARIES[1]}")
     flow.post("tanaka.hanako", f"/assessments/{aid}/complaints",
               {"subject": "result", "text": f"苦情 {CANARIES[2]}"}, 201)  # fmt: skip
@@ -107,10 +104,7 @@ def test_an_investigator_never_decides_and_one_official_never_confirms_alone(
     flow_client: tuple[Flow, AppContext],
 ) -> None:
     flow, ctx = flow_client
-    aid = flow.operator_candidate()
-    flow.to_consent(aid)
-    flow.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
-    flow.investigate(aid)
+    aid = flow.reported()
     accounts = flow.get("admin", "/accounts", limit=200)["items"]
     me = next(a for a in accounts if a["username"] == "cao.investigator")
     # The same account holding an adjudicator role (e.g. after a transfer): refused on this case.
@@ -140,10 +134,7 @@ def test_without_the_second_official_rule_one_decision_suffices(
     )
     regime = ctx.deps.regime.model_copy(update={"parameters": params})
     object.__setattr__(ctx, "deps", dataclasses.replace(ctx.deps, regime=regime))
-    aid = flow.operator_candidate()
-    flow.to_consent(aid)
-    flow.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
-    flow.investigate(aid)
+    aid = flow.reported()
     case = flow.post("meti.adjudicator", f"/assessments/{aid}/decision", {"outcome": "favourable"})
     assert case["status"] == "decided"
     assert flow.post("meti.officer", f"/assessments/{aid}/notify")["status"] == "result_notified"
@@ -153,10 +144,7 @@ def test_retention_purge_destroys_the_key_and_the_data(
     flow_client: tuple[Flow, AppContext],
 ) -> None:
     flow, ctx = flow_client
-    aid = flow.operator_candidate()
-    flow.to_consent(aid)
-    flow.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
-    flow.investigate(aid)
+    aid = flow.reported()
     flow.decide(aid, "unfavourable", reasons="理由")
     assert flow.post("admin", "/vetting/purge")["count"] == 0  # within the retention period
     flow.clock.advance(days=366 * 10 + 5)

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clearance.domain.assessment import (
-    JST,
     TERMINAL,
     TRANSITIONS,
     WHO_ACTS_NEXT,
@@ -17,9 +16,9 @@ from clearance.domain.assessment import (
     Status,
     allowed_commands,
     next_status,
-    period_end,
 )
 from clearance.domain.errors import InvalidTransition
+from clearance.domain.periods import JST, period_end
 from clearance.domain.questionnaire import SECTIONS, changed_paths, check_complete, check_shape
 from tests.e2e.flows import valid_answers
 

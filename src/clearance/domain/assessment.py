@@ -17,8 +17,6 @@ from enum import StrEnum, unique
 
 from clearance.domain.errors import InvalidTransition
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
-
 
 @unique
 class Status(StrEnum):
@@ -265,21 +263,3 @@ class Eligibility:
         if self.suspended_at is not None and at >= self.suspended_at:
             return False
         return self.ended_at is None or at < self.ended_at
-
-
-def period_end(start: dt.datetime, years: int) -> dt.datetime:
-    """End (exclusive) of a period of ``years`` counted from the day of ``start``, in Japan time.
-
-    Civil Code Arts. 140 and 143 as we read them (inferred; see docs/assessment.md): the first day
-    is not counted, so the period runs from the next day and ends at the close of the day before
-    the corresponding day ``years`` later, i.e. eligibility lasts through the calendar day that
-    corresponds to the day of notice. Where that day does not exist (29 February), the last day of
-    the month is used.
-    """
-    local = start.astimezone(JST).date()
-    try:
-        corresponding = local.replace(year=local.year + years)
-    except ValueError:  # 29 February -> 28 February
-        corresponding = local.replace(year=local.year + years, day=28)
-    end_day = corresponding + dt.timedelta(days=1)
-    return dt.datetime(end_day.year, end_day.month, end_day.day, tzinfo=JST).astimezone(dt.UTC)

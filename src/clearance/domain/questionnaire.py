@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearance.domain.errors import FieldProblem
+from clearance.domain.periods import years_before
 
 STR, DATE, BOOL, STRLIST = "str", "date", "bool", "strlist"
 OPT_DATE = "date?"  # may be null (an open end: "until now")
@@ -151,13 +152,6 @@ def check_shape(section: str, answers: object) -> list[FieldProblem]:
     return out.items
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def _spans(entries: list[dict[str, Any]], today: dt.date) -> list[tuple[int, dt.date, dt.date]]:
     spans = []
     for i, e in enumerate(entries):
@@ -228,7 +222,7 @@ def check_complete(
     if out.items and any(p.code in ("invalid", "date", "unknown_field") for p in out.items):
         return out.items  # shape errors first: date rules need well-formed dates
     born = parse_date(answers.get("identity", {}).get("date_of_birth"))
-    since = _years_before(today, lookback_years)
+    since = years_before(today, lookback_years)
     if born is not None and born > since:
         since = born
     employment = answers.get("employment", {}).get("entries", [])
@@ -241,7 +235,7 @@ def check_complete(
     _check_dates("travel", "entries", trips, today, born, out)
     _check_overlaps("travel", "entries", trips, out)
     for i, _, end in trips:
-        if end < _years_before(today, lookback_years):
+        if end < years_before(today, lookback_years):
             out.add(f"travel.entries.{i}.end",
                     "This trip ended more than 10 years ago; it is not asked for.", "too_old")  # fmt: skip
     residences = _spans(answers.get("foreign", {}).get("residences", []), today)

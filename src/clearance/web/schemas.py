@@ -8,6 +8,7 @@ import uuid
 from http import HTTPStatus
 from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from clearance.domain.model import Account, Organisation, Person
@@ -217,3 +218,9 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 ERRORS = responses(400, 401, 403, 404, 409, 413, 422, 429)
+
+# Query parameters shared by the routers.
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Search = Annotated[str | None, Query(max_length=100)]
+PurposeQ = Annotated[str, Query(max_length=40, description="Declared purpose of this read")]

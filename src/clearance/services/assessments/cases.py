@@ -30,6 +30,11 @@ from clearance.services.context import Deps
 from clearance.services.guard import authorize, record
 from clearance.services.ports import Page, UnitOfWork
 
+# What the person wrote or was told, disclosed in their export; investigators' records are counted.
+OWN_KINDS = frozenset(
+    {VettingKind.COMPLAINT, VettingKind.COMPLAINT_ANSWER, VettingKind.RETURN_NOTE}
+)
+
 
 @dataclass(frozen=True)
 class CaseView:
@@ -174,8 +179,6 @@ def export_own_data(deps: Deps, actor: Subject) -> dict[str, Any]:
             "assessments": [], "eligibility": [],
         }  # fmt: skip
         for a in cases:
-            own_kinds = frozenset({VettingKind.COMPLAINT, VettingKind.COMPLAINT_ANSWER,
-                                   VettingKind.RETURN_NOTE})  # fmt: skip
             withheld = [r for r in uow.cases.vetting([a.id], INVESTIGATION_KINDS)
                         if r.kind is not VettingKind.RETURN_NOTE]  # fmt: skip
             item = {
@@ -190,7 +193,7 @@ def export_own_data(deps: Deps, actor: Subject) -> dict[str, Any]:
                 "notices": [_notice(n) for n in uow.cases.notices(a.id)
                             if n.recipient is Recipient.PERSON],
                 "your_records": open_records(deps, uow, a.person_id,
-                                             uow.cases.vetting([a.id], own_kinds))
+                                             uow.cases.vetting([a.id], OWN_KINDS))
                 if _key_live(uow, a.person_id) else [],
                 "complaints": [{"id": str(c.id), "subject": c.subject, "status": c.status.value,
                                 "filed_at": c.filed_at.isoformat()}

@@ -10,7 +10,6 @@ reaches a repository and opened only after an authorized, purpose-checked, audit
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import uuid
 from dataclasses import replace
@@ -61,24 +60,35 @@ def _may_know(actor: Subject, a: Assessment) -> bool:
     )
 
 
+def log_step(
+    deps: Deps, uow: UnitOfWork, actor: Subject, a: Assessment, command: str,
+    from_status: str | None, decision: Decision, *, action: Action,
+    payload: dict[str, Any] | None = None,
+) -> None:  # fmt: skip
+    """One stage event and one audit entry for a step on ``a`` (whose status is already the new
+    one). The audit payload's ``command`` marks the entry as a step; tests count on it."""
+    uow.cases.add_event(
+        AssessmentEvent(a.id, command, from_status, a.status.value, actor.label,
+                        actor.account_id, deps.clock.now())
+    )  # fmt: skip
+    record(
+        deps, uow, actor, action, f"assessment:{a.id}", decision,
+        payload={"command": command, "from": from_status, "to": a.status.value, **(payload or {})},
+    )  # fmt: skip
+
+
 def transition(
     deps: Deps, uow: UnitOfWork, actor: Subject, a: Assessment, command: Command,
     decision: Decision, *, action: Action, payload: dict[str, Any] | None = None,
     **changes: Any,
 ) -> Assessment:  # fmt: skip
+    """Move ``a`` by ``command`` as the transition table allows (``InvalidTransition`` otherwise)."""
     target = next_status(a.status, command)
-    now = deps.clock.now()
-    new = replace(a, status=target, status_since=now, version=a.version + 1, **changes)
+    new = replace(a, status=target, status_since=deps.clock.now(), version=a.version + 1,
+                  **changes)  # fmt: skip
     uow.cases.update(new, expected_version=a.version)
-    uow.cases.add_event(
-        AssessmentEvent(a.id, command.value, a.status.value, target.value, actor.label,
-                        actor.account_id, now)
-    )  # fmt: skip
-    record(
-        deps, uow, actor, action, f"assessment:{a.id}", decision,
-        payload={"command": command.value, "from": a.status.value, "to": target.value,
-                 **(payload or {})},
-    )  # fmt: skip
+    log_step(deps, uow, actor, new, command.value, a.status.value, decision, action=action,
+             payload=payload)  # fmt: skip
     return new
 
 
@@ -88,15 +98,9 @@ def created(
 ) -> None:  # fmt: skip
     """Record a new assessment: its first stage event and one audit entry."""
     uow.cases.add(a)
-    uow.cases.add_event(
-        AssessmentEvent(a.id, command, None, a.status.value, actor.label, actor.account_id,
-                        a.created_at)
-    )  # fmt: skip
-    record(
-        deps, uow, actor, action, f"assessment:{a.id}", decision,
-        payload={"command": command, "to": a.status.value, "trigger": a.trigger.value,
-                 "agency": str(a.agency_id), "person": str(a.person_id)},
-    )  # fmt: skip
+    log_step(deps, uow, actor, a, command, None, decision, action=action,
+             payload={"trigger": a.trigger.value, "agency": str(a.agency_id),
+                      "person": str(a.person_id)})  # fmt: skip
 
 
 # -- per-person data keys ---------------------------------------------------------------------------
@@ -163,13 +167,6 @@ def open_records(
          "content": unseal(key, deps, r.assessment_id, r.kind.value, r.ref, r.ciphertext)}
         for r in records
     ]  # fmt: skip
-
-
-def years_before(at: dt.datetime, years: int) -> dt.datetime:
-    try:
-        return at.replace(year=at.year - years)
-    except ValueError:  # 29 February
-        return at.replace(year=at.year - years, day=28)
 
 
 def page(limit: int, offset: int) -> tuple[int, int]:

@@ -19,7 +19,6 @@ from dataclasses import replace
 
 from clearance.authz.model import Action, Resource, Subject
 from clearance.domain.assessment import (
-    JST,
     TERMINAL,
     Assessment,
     Eligibility,
@@ -27,11 +26,11 @@ from clearance.domain.assessment import (
     Origin,
     Status,
     Trigger,
-    period_end,
 )
 from clearance.domain.casefile import VettingKind
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import new_id
+from clearance.domain.periods import JST, period_end
 from clearance.services.assessments.common import add_vetting, created
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, record
@@ -186,10 +185,3 @@ def eligibilities(
         if uow.persons.get(person_id) is None:
             raise NotFound("person", person_id)
         return uow.cases.eligibilities(person_id, agency_id)
-
-
-def is_eligible(
-    deps: Deps, uow: UnitOfWork, person_id: uuid.UUID, agency_id: uuid.UUID, at: dt.datetime
-) -> bool:
-    """For other services (handler assignment, access decisions): no authorization of its own."""
-    return any(e.holds_at(at) for e in uow.cases.eligibilities(person_id, agency_id))

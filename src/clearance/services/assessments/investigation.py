@@ -13,20 +13,20 @@ from typing import Any
 
 from clearance.authz.model import Action, Subject
 from clearance.domain.assessment import Assessment, Command, Status
-from clearance.domain.casefile import AssessmentEvent, QuestionnaireSection, VettingKind
+from clearance.domain.casefile import QuestionnaireSection, VettingKind
 from clearance.domain.errors import FieldProblem, InvalidTransition, ValidationFailed
+from clearance.domain.periods import years_before
 from clearance.domain.questionnaire import SECTIONS
 from clearance.services.assessments.common import (
     add_vetting,
     load,
+    log_step,
     person_key,
     seal,
     transition,
     unseal,
-    years_before,
 )
 from clearance.services.context import Deps
-from clearance.services.guard import record
 from clearance.services.ports import UnitOfWork
 
 INVESTIGATION_COMMANDS = frozenset(
@@ -43,10 +43,8 @@ def request_investigation(
     ``reported``)."""
     with deps.uow() as uow:
         a, decision = load(deps, uow, actor, assessment_id, Action.ASSESSMENT_REQUEST_INVESTIGATION)
-        now = deps.clock.now()
-        window = deps.regime.years("investigation_reuse_window_years")
-        prior = uow.cases.latest_investigation(a.person_id, since=years_before(now, window))
-        if reuse and prior is not None and prior.id != a.id:
+        prior = reusable_investigation(deps, uow, a) if reuse else None
+        if prior is not None:
             a = transition(deps, uow, actor, a, Command.REUSE_INVESTIGATION, decision,
                            action=Action.ASSESSMENT_REQUEST_INVESTIGATION,
                            payload={"reused_from": str(prior.id)}, reused_from_id=prior.id,
@@ -59,6 +57,7 @@ def request_investigation(
 
 
 def reusable_investigation(deps: Deps, uow: UnitOfWork, a: Assessment) -> Assessment | None:
+    """The newest Cabinet Office investigation of the person inside the reuse window, if any."""
     window = deps.regime.years("investigation_reuse_window_years")
     prior = uow.cases.latest_investigation(
         a.person_id, since=years_before(deps.clock.now(), window)
@@ -125,11 +124,8 @@ def record_inquiry(
                            action=Action.ASSESSMENT_INVESTIGATE,
                            payload={"recorded": "inquiry", "matter": matter})  # fmt: skip
         elif a.status is Status.INQUIRIES:
-            record(deps, uow, actor, Action.ASSESSMENT_INVESTIGATE, f"assessment:{a.id}",
-                   decision, payload={"command": "record_inquiry", "matter": matter})  # fmt: skip
-            uow.cases.add_event(AssessmentEvent(a.id, "record_inquiry", a.status.value,
-                                                a.status.value, actor.label, actor.account_id,
-                                                deps.clock.now()))  # fmt: skip
+            log_step(deps, uow, actor, a, "record_inquiry", a.status.value, decision,
+                     action=Action.ASSESSMENT_INVESTIGATE, payload={"matter": matter})  # fmt: skip
         else:
             raise InvalidTransition(
                 kind="The assessment", current=a.status.value, attempted="record_inquiry",

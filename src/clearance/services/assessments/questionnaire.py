@@ -20,6 +20,7 @@ from clearance.services.assessments.common import add_vetting, load, person_key,
 from clearance.services.assessments.vetting import check_purpose, opened_sections
 from clearance.services.context import Deps
 from clearance.services.guard import record
+from clearance.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def confirm_section(
     return SectionView(section, SECTIONS[section].matter, "open", current.carried_over, True, None)
 
 
-def _problems(deps: Deps, uow: Any, a: Assessment) -> list[FieldProblem]:
+def _problems(deps: Deps, uow: UnitOfWork, a: Assessment) -> list[FieldProblem]:
     answers = opened_sections(deps, uow, a)
     problems = check_complete(answers, today=deps.clock.now().date())
     for s in uow.cases.sections(a.id):

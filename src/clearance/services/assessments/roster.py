@@ -154,9 +154,8 @@ def submit_roster(
             (FieldProblem("assessment_ids", "Give one or more distinct ids.", "invalid"),),
         )
     with deps.uow() as uow:
-        roster = Roster(new_id(), actor.org_id or uuid.UUID(int=0), agency_id, deps.clock.now(),
-                        actor.label, len(assessment_ids))  # fmt: skip
         loaded = [load(deps, uow, actor, i, Action.ROSTER_SUBMIT) for i in assessment_ids]
+        assert actor.org_id is not None  # the employer scope allowed every load
         wrong = [str(a.id) for a, _ in loaded if a.agency_id != agency_id]
         if wrong:
             raise ValidationFailed(
@@ -164,6 +163,8 @@ def submit_roster(
                 tuple(FieldProblem("assessment_ids", f"{w} is for another agency.", "agency")
                       for w in wrong),
             )  # fmt: skip
+        roster = Roster(new_id(), actor.org_id, agency_id, deps.clock.now(), actor.label,
+                        len(assessment_ids))  # fmt: skip
         uow.cases.add_roster(roster)
         for a, decision in loaded:
             transition(deps, uow, actor, a, Command.SUBMIT_ROSTER, decision,

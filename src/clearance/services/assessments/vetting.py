@@ -17,12 +17,12 @@ from clearance.domain.assessment import Assessment
 from clearance.domain.casefile import Purpose, VettingKind
 from clearance.domain.errors import NotAuthorized
 from clearance.domain.organisations import Role
+from clearance.domain.periods import years_before
 from clearance.services.assessments.common import (
     load,
     open_records,
     person_key,
     unseal,
-    years_before,
 )
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, record

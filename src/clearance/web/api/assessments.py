@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Request
 from starlette.concurrency import run_in_threadpool
 
 from clearance.domain.assessment import Status
@@ -22,12 +22,9 @@ from clearance.services.assessments import (
 )
 from clearance.web import assessment_schemas as s
 from clearance.web.deps import CurrentSubject, DepsDep
-from clearance.web.schemas import ERRORS
+from clearance.web.schemas import ERRORS, Limit, Offset, PurposeQ
 
 router = APIRouter(tags=["assessments"], responses=ERRORS)
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-PurposeQ = Annotated[str, Query(max_length=40, description="Declared purpose of this read")]
 Out = s.AssessmentOut
 
 

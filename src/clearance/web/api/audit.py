@@ -22,7 +22,7 @@ router = APIRouter()
 )
 def list_entries(
     subject: CurrentSubject, deps: DepsDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: s.Limit = 50,
     before: Annotated[int | None, Query(ge=1)] = None,
 ) -> list[s.AuditEntryOut]:  # fmt: skip
     return [

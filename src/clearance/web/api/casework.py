@@ -4,20 +4,17 @@ purge. Thin: parse, call one service function, shape the answer."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from clearance.domain.casefile import ComplaintStatus
 from clearance.services.assessments import cases, complaints, eligibility, vetting
 from clearance.web import assessment_schemas as s
 from clearance.web.deps import CurrentSubject, DepsDep
-from clearance.web.schemas import ERRORS
+from clearance.web.schemas import ERRORS, Limit, Offset, PurposeQ
 
 router = APIRouter(responses=ERRORS)
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-PurposeQ = Annotated[str, Query(max_length=40, description="Declared purpose of this read")]
 
 
 @router.post(

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from clearance.domain.organisations import OrgKind
 from clearance.services import directory
 from clearance.web import schemas as s
 from clearance.web.deps import CurrentSubject, DepsDep
+from clearance.web.schemas import Limit, Offset, Search
 
 router = APIRouter()
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-Search = Annotated[str | None, Query(max_length=100)]
 
 
 @router.get(
