@@ -25,6 +25,7 @@ from clearance.adapters.security import (
     load_or_create_secret,
     load_signing_key,
 )
+from clearance.adapters.webauthn import PyWebAuthn
 from clearance.authz.model import Subject
 from clearance.config import Settings
 from clearance.domain.errors import ConfigurationError
@@ -79,6 +80,11 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> AppConte
             max_failures=settings.login_max_failures,
             window_seconds=settings.login_window_seconds,
             max_lockout_seconds=settings.login_max_lockout_seconds,
+        ),
+        webauthn=PyWebAuthn(
+            rp_id=settings.webauthn_rp_id,
+            rp_name=settings.webauthn_rp_name,
+            origins=[o.strip() for o in settings.webauthn_origins.split(",") if o.strip()],
         ),
     )
     return AppContext(settings, engine, deps)

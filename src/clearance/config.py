@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=10)
     login_max_lockout_seconds: int = Field(default=15 * 60, ge=1)
+    webauthn_rp_id: str = "localhost"  # the site's domain as WebAuthn sees it
+    webauthn_rp_name: str = "Clearance"
+    webauthn_origins: str = "http://localhost:8000"  # comma-separated origins allowed to sign
     argon2_memory_kib: int = Field(default=19_456, ge=8)  # ASVS floor: 19 MiB, t=2
     argon2_time_cost: int = Field(default=2, ge=1)
     db_echo: bool = False

@@ -52,6 +52,8 @@ MATRIX = [
     ("GET", "/api/v1/audit/entries", None, AUDITORS),
     ("GET", "/api/v1/audit/entries/1/proof", None, AUDITORS),
     ("GET", "/api/v1/regime", None, EVERYONE),
+    ("GET", "/api/v1/auth/webauthn/keys", None, EVERYONE),
+    ("POST", "/api/v1/auth/webauthn/registration-options", None, EVERYONE),
 ]  # fmt: skip
 
 
@@ -69,6 +71,9 @@ def test_matrix_covers_every_api_route(client: TestClient) -> None:
         ("DELETE", "/api/v1/auth/tokens/{token_id}"), ("POST", "/api/v1/accounts"),
         ("POST", "/api/v1/accounts/{account_id}/disable"),
         ("POST", "/api/v1/accounts/{account_id}/enable"),
+        # security keys: public login steps and owner-only key management, in test_webauthn.py
+        ("POST", "/api/v1/auth/webauthn/login-options"), ("POST", "/api/v1/auth/webauthn/login"),
+        ("POST", "/api/v1/auth/webauthn/keys"), ("DELETE", "/api/v1/auth/webauthn/keys/{key_id}"),
     }  # fmt: skip
     assert routes - exempt == covered
 

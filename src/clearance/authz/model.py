@@ -59,6 +59,7 @@ class Action(StrEnum):
     SESSION_REVOKE = "session:revoke"
     VETTING_PURGE = "vetting:purge"
     VETTING_READ = "vetting:read"
+    WEBAUTHN_MANAGE = "webauthn:manage"
 
 
 @unique

@@ -101,6 +101,7 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
             Action.API_TOKEN_REVOKE,
             Action.SESSION_LIST,
             Action.SESSION_REVOKE,
+            Action.WEBAUTHN_MANAGE,
         },
         Scope.SELF,
     ),

@@ -17,6 +17,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import NoReturn
 
 from clearance.authz.model import Action, Resource, Subject
 from clearance.domain.errors import (
@@ -77,14 +78,14 @@ def subject_for(deps: Deps, uow: UnitOfWork, record_: AccountRecord, via: str) -
     )
 
 
-def _throttle_keys(deps: Deps, username: str, client: str) -> tuple[str, str]:
+def throttle_keys(deps: Deps, username: str, client: str) -> tuple[str, str]:
     name = username.strip().lower()
     pair = deps.box.mac(f"login-pair\x00{name}\x00{client}".encode())
     user = deps.box.mac(f"login-user\x00{name}".encode())
     return pair, user
 
 
-def _check_throttle(deps: Deps, uow: UnitOfWork, keys: tuple[str, str], now: dt.datetime) -> None:
+def check_throttle(deps: Deps, uow: UnitOfWork, keys: tuple[str, str], now: dt.datetime) -> None:
     waits = []
     for key in keys:
         rec = uow.auth.get_throttle(key)
@@ -110,9 +111,9 @@ def _note_failure(deps: Deps, uow: UnitOfWork, key: str, limit: int, now: dt.dat
 
 def login(deps: Deps, *, username: str, password: str, code: str, client: str) -> LoginResult:
     now = deps.clock.now()
-    keys = _throttle_keys(deps, username, client)
+    keys = throttle_keys(deps, username, client)
     with deps.uow() as uow:
-        _check_throttle(deps, uow, keys, now)
+        check_throttle(deps, uow, keys, now)
         rec = uow.accounts.by_username(username.strip())
         ok = False
         if rec is None:
@@ -122,29 +123,44 @@ def login(deps: Deps, *, username: str, password: str, code: str, client: str) -
             step = deps.totp.matching_step(secret.decode(), code.strip(), now)
             ok = step is not None and uow.accounts.set_totp_last_step(rec.account.id, step)
         if not ok or rec is None:
-            uow.rollback()
-            limit = deps.auth_policy.max_failures
-            _note_failure(deps, uow, keys[0], limit, now)
-            _note_failure(deps, uow, keys[1], limit * USER_LIMIT_FACTOR, now)
-            uow.audit.append(
-                AuditDraft(
-                    actor="anonymous",
-                    action="auth:login",
-                    target="account:" + keys[1][:16],  # a keyed hash, never the typed name
-                    decision="deny",
-                    rule="invalid_credentials",
-                ),
-                now,
-            )
-            uow.commit()
-            raise InvalidCredentials()
+            fail_login(deps, uow, keys, now)
         uow.auth.clear_throttle(keys[0])
-        token = secrets.token_urlsafe(16)  # 128 bits from the OS CSPRNG
-        csrf = secrets.token_urlsafe(32)
-        uow.auth.add_session(SessionRecord(token_hash(token), rec.account.id, csrf, now, now))
-        subject = subject_for(deps, uow, rec, "session")
-        record(deps, uow, subject, "auth:login", f"account:{rec.account.id}", None)
+        result = start_session(deps, uow, rec, now, method="totp")
         uow.commit()
+    return result
+
+
+def fail_login(deps: Deps, uow: UnitOfWork, keys: tuple[str, str], now: dt.datetime) -> NoReturn:
+    """Discard the attempt, count the failure for both throttle keys, audit it, and refuse with the
+    one answer every failure gets."""
+    uow.rollback()
+    limit = deps.auth_policy.max_failures
+    _note_failure(deps, uow, keys[0], limit, now)
+    _note_failure(deps, uow, keys[1], limit * USER_LIMIT_FACTOR, now)
+    uow.audit.append(
+        AuditDraft(
+            actor="anonymous",
+            action="auth:login",
+            target="account:" + keys[1][:16],  # a keyed hash, never the typed name
+            decision="deny",
+            rule="invalid_credentials",
+        ),
+        now,
+    )
+    uow.commit()
+    raise InvalidCredentials()
+
+
+def start_session(
+    deps: Deps, uow: UnitOfWork, rec: AccountRecord, now: dt.datetime, *, method: str
+) -> LoginResult:
+    """A new session (a new token at every login) and its audit entry, in the caller's transaction."""
+    token = secrets.token_urlsafe(16)  # 128 bits from the OS CSPRNG
+    csrf = secrets.token_urlsafe(32)
+    uow.auth.add_session(SessionRecord(token_hash(token), rec.account.id, csrf, now, now))
+    subject = subject_for(deps, uow, rec, "session")
+    record(deps, uow, subject, "auth:login", f"account:{rec.account.id}", None,
+           payload={"second_factor": method})  # fmt: skip
     expires = now + dt.timedelta(seconds=deps.auth_policy.absolute_seconds)
     return LoginResult(token, csrf, rec.account, expires)
 

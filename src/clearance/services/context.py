@@ -14,6 +14,7 @@ from clearance.services.ports import (
     SecretBox,
     Totp,
     UnitOfWorkFactory,
+    WebAuthn,
 )
 
 
@@ -38,3 +39,4 @@ class Deps:
     checkpoints: CheckpointStore
     regime: Regime
     auth_policy: AuthPolicy
+    webauthn: WebAuthn

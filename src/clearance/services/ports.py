@@ -194,6 +194,37 @@ class CaseRepository(Protocol):
     def delete_vetting_for(self, person_id: uuid.UUID) -> int: ...
 
 
+@dataclass(frozen=True)
+class WebAuthnCredential:
+    id: uuid.UUID
+    account_id: uuid.UUID
+    credential_id: bytes
+    public_key: bytes
+    sign_count: int
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class WebAuthnChallenge:
+    id: str  # hash of the handle the client holds
+    account_id: uuid.UUID
+    purpose: str  # register | login
+    challenge: bytes
+    expires_at: dt.datetime
+
+
+class WebAuthnRepository(Protocol):
+    def add_credential(self, cred: WebAuthnCredential) -> None: ...
+    def credentials(self, account_id: uuid.UUID) -> list[WebAuthnCredential]: ...
+    def by_credential_id(self, credential_id: bytes) -> WebAuthnCredential | None: ...
+    def used(self, cred_id: uuid.UUID, sign_count: int, at: dt.datetime) -> None: ...
+    def delete_credential(self, cred_id: uuid.UUID) -> None: ...
+    def add_challenge(self, challenge: WebAuthnChallenge) -> None: ...
+    def take_challenge(self, challenge_id: str) -> WebAuthnChallenge | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Rolled back on exit unless ``commit()`` was called."""
 
@@ -209,6 +240,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditRepository: ...
     @property
     def cases(self) -> CaseRepository: ...
+    @property
+    def webauthn(self) -> WebAuthnRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -240,6 +273,29 @@ class DataCipher(Protocol):
     def new_key(self) -> bytes: ...
     def encrypt(self, key: bytes, plaintext: bytes, *, context: bytes) -> bytes: ...
     def decrypt(self, key: bytes, sealed: bytes, *, context: bytes) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class VerifiedKey:
+    credential_id: bytes
+    public_key: bytes
+    sign_count: int
+
+
+class WebAuthn(Protocol):
+    """The WebAuthn ceremonies (W3C Web Authentication Level 2) for a fixed relying party."""
+
+    def registration_options(
+        self, *, user_id: bytes, user_name: str, display_name: str, challenge: bytes,
+        exclude: list[bytes],
+    ) -> str: ...  # fmt: skip
+    def verify_registration(self, credential: dict[str, Any], challenge: bytes) -> VerifiedKey: ...
+    def authentication_options(self, *, challenge: bytes, allow: list[bytes]) -> str: ...
+    def verify_authentication(
+        self, credential: dict[str, Any], challenge: bytes, public_key: bytes, sign_count: int
+    ) -> int: ...
+    @staticmethod
+    def credential_id_of(credential: dict[str, Any]) -> bytes | None: ...
 
 
 class Totp(Protocol):

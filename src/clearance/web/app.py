@@ -11,7 +11,7 @@ from sqlalchemy import text
 from clearance import __version__
 from clearance.bootstrap import AppContext
 from clearance.web import errors, pages
-from clearance.web.api import assessments, audit, auth, casework, directory
+from clearance.web.api import assessments, audit, auth, casework, directory, webauthn
 from clearance.web.middleware import BodySizeLimit, SecurityHeaders
 from clearance.web.schemas import Health
 
@@ -57,7 +57,8 @@ def create_app(ctx: AppContext) -> FastAPI:
         return Health(status="ready")
 
     for router in (
-        auth.router, directory.router, audit.router, assessments.router, casework.router
+        auth.router, webauthn.router, directory.router, audit.router, assessments.router,
+        casework.router,
     ):  # fmt: skip
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)

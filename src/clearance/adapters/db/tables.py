@@ -163,6 +163,29 @@ audit_head = Table(
     Column("frontier", JSON, nullable=False),  # list of hex subtree hashes (the compact range)
 )
 
+webauthn_credentials = Table(
+    "webauthn_credentials",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("account_id", Uuid, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("credential_id", LargeBinary, nullable=False, unique=True),
+    Column("public_key", LargeBinary, nullable=False),  # COSE key; public, so not encrypted
+    Column("sign_count", BigInteger, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+)
+
+webauthn_challenges = Table(
+    "webauthn_challenges",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the handle given to the client
+    Column("account_id", Uuid, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),  # register | login
+    Column("challenge", LargeBinary, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
 # -- suitability assessment (issue 3) ---------------------------------------------------------------
 # Vetting content (answers, inquiries, interview, findings, reasons, complaint texts) lives only in
 # ``vetting_records`` and ``questionnaire_sections`` as AES-GCM ciphertext under the person's data

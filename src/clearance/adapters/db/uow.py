@@ -21,6 +21,7 @@ from clearance.adapters.db.repositories import (
     SqlOrgRepository,
     SqlPersonRepository,
 )
+from clearance.adapters.db.webauthn_store import SqlWebAuthnRepository
 from clearance.domain.errors import Conflict, InfrastructureError
 
 
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     auth: SqlAuthRepository
     audit: SqlAuditRepository
     cases: SqlCaseRepository
+    webauthn: SqlWebAuthnRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
         self.auth = SqlAuthRepository(conn)
         self.audit = SqlAuditRepository(conn)
         self.cases = SqlCaseRepository(conn)
+        self.webauthn = SqlWebAuthnRepository(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

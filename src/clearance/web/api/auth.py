@@ -21,6 +21,11 @@ def login(body: s.LoginIn, request: Request, response: Response, deps: DepsDep) 
         deps, username=body.username, password=body.password, code=body.totp,
         client=client_address(request),
     )  # fmt: skip
+    return session_response(request, response, result)
+
+
+def session_response(request: Request, response: Response, result: auth.LoginResult) -> s.LoginOut:
+    """Set the session cookie and answer with the token (for API clients) after any login."""
     ctx = get_ctx(request)
     response.set_cookie(
         cookie_name(ctx), result.token, max_age=ctx.settings.session_absolute_seconds,
