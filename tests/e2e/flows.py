@@ -65,6 +65,11 @@ class Flow:
             self._headers[username] = login(self.c, self.clock, username)
         return self._headers[username]
 
+    def wait(self, **kwargs: float) -> None:
+        """Let time pass; sessions idle out, so log in afresh afterwards."""
+        self.clock.advance(**kwargs)
+        self._headers.clear()
+
     def add_account(self, username: str, role: str, org_code: str) -> None:
         r = self.c.post("/api/v1/accounts", headers=self.h("admin"), json={
             "username": username, "display_name": username, "password": demo.DEMO_PASSWORD,

@@ -122,7 +122,8 @@ def is_assessment_route(path: str) -> bool:
     return path.startswith(
         ("/api/v1/assessments", "/api/v1/rosters", "/api/v1/complaints", "/api/v1/employer",
          "/api/v1/eligibility", "/api/v1/me/", "/api/v1/vetting")
-    ) or path.endswith(("/eligibility", "/change-reports", "/departure"))  # fmt: skip
+    ) or (path.startswith("/api/v1/persons/")
+          and path.endswith(("/eligibility", "/change-reports", "/departure")))  # fmt: skip
 
 
 def test_steps_cover_every_assessment_route(client: TestClient) -> None:

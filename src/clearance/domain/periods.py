@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import TypeVar
 
@@ -30,3 +31,12 @@ def period_end(start: dt.datetime, years: int) -> dt.datetime:
     corresponding = years_before(local, -years)
     end_day = corresponding + dt.timedelta(days=1)
     return dt.datetime(end_day.year, end_day.month, end_day.day, tzinfo=JST).astimezone(dt.UTC)
+
+
+def add_months(value: D, months: int) -> D:
+    """The same day ``months`` later, or the month's last day when it has no such day."""
+    years, index = divmod(value.month - 1 + months, 12)
+    year, month = value.year + years, index + 1
+    return value.replace(
+        year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1])
+    )

@@ -121,6 +121,8 @@ REQUIRED_PARAMETERS = frozenset(
         "training_validity_months",
         "vetting_retention_years",
         "second_official_required",
+        "employer_told_not_conducted",
+        "training_overdue_removes_handler",
     }
 )
 

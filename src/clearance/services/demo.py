@@ -59,6 +59,7 @@ ACCOUNTS = (  # username, display name, org code, role
     ("meti.officer", "経産省 適性評価実施担当", "METI", Role.ASSESSMENT_OFFICER),
     ("meti.manager", "経産省 重要経済安保情報管理者", "METI", Role.CESI_MANAGER),
     ("meti.complaints", "経産省 苦情処理担当", "METI", Role.COMPLAINTS_OFFICER),
+    ("meti.certification", "経産省 適合事業者認定担当", "METI", Role.CERTIFICATION_OFFICER),
     ("cao.investigator", "内閣府 調査官", "CAO-INV", Role.INVESTIGATOR),
     ("sakura.security", "さくら重工 保護責任者", "SAKURA-HI", Role.SECURITY_OFFICER),
     ("inspector", "独立公文書管理監 検証担当", "IAMI", Role.INSPECTOR),

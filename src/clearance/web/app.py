@@ -11,7 +11,16 @@ from sqlalchemy import text
 from clearance import __version__
 from clearance.bootstrap import AppContext
 from clearance.web import errors, pages
-from clearance.web.api import assessments, audit, auth, casework, directory, webauthn
+from clearance.web.api import (
+    assessments,
+    audit,
+    auth,
+    casework,
+    custody,
+    designations,
+    directory,
+    webauthn,
+)
 from clearance.web.middleware import BodySizeLimit, SecurityHeaders
 from clearance.web.schemas import Health
 
@@ -58,7 +67,7 @@ def create_app(ctx: AppContext) -> FastAPI:
 
     for router in (
         auth.router, webauthn.router, directory.router, audit.router, assessments.router,
-        casework.router,
+        casework.router, designations.router, custody.router,
     ):  # fmt: skip
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)

@@ -324,3 +324,6 @@ eligibilities = Table(
     Column("ended_at", UTCDateTime, nullable=True),
     Column("end_reason", String(40), nullable=True),
 )
+
+# Designations, operators, custody (issue 4) extend the same metadata; imported last on purpose.
+from clearance.adapters.db import tables_cesi as _tables_cesi  # noqa: E402, F401

@@ -15,6 +15,7 @@ from sqlalchemy import exc as sa_exc
 
 from clearance.adapters.db.audit_store import SqlAuditRepository
 from clearance.adapters.db.cases import SqlCaseRepository
+from clearance.adapters.db.record_store import SqlRecordStore
 from clearance.adapters.db.repositories import (
     SqlAccountRepository,
     SqlAuthRepository,
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
     audit: SqlAuditRepository
     cases: SqlCaseRepository
     webauthn: SqlWebAuthnRepository
+    records: SqlRecordStore
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(conn)
         self.cases = SqlCaseRepository(conn)
         self.webauthn = SqlWebAuthnRepository(conn)
+        self.records = SqlRecordStore(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:
