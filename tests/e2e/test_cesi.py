@@ -265,3 +265,45 @@ def test_certification_rules(world: World) -> None:
     r = f.c.post(f"/api/v1/certifications/{world.cert}/application", headers=f.h("meti.manager"),
                  json={"checklist": CHECKLIST})  # fmt: skip
     assert r.status_code == 403
+
+
+def test_rules_that_refuse_bad_steps(world: World) -> None:
+    f, today = world.f, world.today
+
+    def refused(who: str, path: str, body: Any, status: int = 422) -> set[str]:
+        r = f.c.post(f"/api/v1{path}", json=body, headers=f.h(who))
+        assert r.status_code == status, (path, r.text)
+        return {p["code"] for p in r.json().get("errors", [])}
+
+    assert refused("meti.manager", "/designations", {
+        "category_code": "Z9", "document_number": "N-1", "title": "t", "marking": "mark",
+        "start_on": today.isoformat(), "expires_on": today.isoformat()}) >= {"date_order"}  # fmt: skip
+    assert "basis" in refused("meti.manager", f"/designations/{world.designation}/provisions",
+                              {"basis": "art6", "recipient_org_id": f.orgs["SAKURA-HI"]})  # fmt: skip
+    assert "basis" in refused("meti.manager", f"/designations/{world.designation}/provisions",
+                              {"basis": "art8"})  # fmt: skip
+    cert = f.post(
+        "meti.certification", "/certifications", {"operator_id": f.orgs["SAKURA-HI"]}, 409
+    )
+    assert "already" in cert["detail"]
+    f.add_agency("MOD")
+    f.add_account("mod.certification", "certification_officer", "MOD")
+    c = f.post("mod.certification", "/certifications", {"operator_id": f.orgs["SAKURA-HI"]}, 201)
+    partial = {k: v for k, v in CHECKLIST.items() if k != "facilities"}
+    assert refused("sakura.security", f"/certifications/{c['id']}/application",
+                   {"checklist": partial}) == {"required"}  # fmt: skip
+    f.post("sakura.security", f"/certifications/{c['id']}/application",
+           {"checklist": {**CHECKLIST, "facilities": {"met": False, "note": "工事中"}}})  # fmt: skip
+    f.post("mod.certification", f"/certifications/{c['id']}/steps/start_review")
+    assert refused("mod.certification", f"/certifications/{c['id']}/steps/certify", None) == {
+        "criterion_unmet"}  # fmt: skip
+    assert refused("tanaka.hanako", "/handlers/acknowledgements", {"person_id": world.person},
+                   409) == set()  # already acknowledged  # fmt: skip
+    assert refused("sakura.security", "/handlers/acknowledgements",
+                   {"person_id": f.persons["kenichi"]}) == {"required"}  # needs the signed form  # fmt: skip
+    f.post("sakura.security", f"/materials/{world.material}/destruction", {
+        "destroyer_id": world.person, "witness_id": f.persons["kenichi"], "method": "溶解"})  # fmt: skip
+    r = f.c.post(
+        f"/api/v1/materials/{world.material}/copies", json={}, headers=f.h("sakura.security")
+    )
+    assert r.status_code == 409 and "destroyed" in r.json()["detail"]
