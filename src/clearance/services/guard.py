@@ -49,6 +49,18 @@ def authorize(
     )
 
 
+def authorize_any(
+    deps: Deps, uow: UnitOfWork, actor: Subject, action: Action, resources: list[Resource],
+    *, purpose: str | None = None,
+) -> Decision:  # fmt: skip
+    """Allowed when the actor may act on any of ``resources`` (the same object seen from several
+    organisations, e.g. the reporter and the designating agency); a denial names the first."""
+    for res in resources:
+        if decide(actor, action, res).allowed:
+            return authorize(deps, uow, actor, action, res, purpose=purpose)
+    return authorize(deps, uow, actor, action, resources[0], purpose=purpose)
+
+
 def record(
     deps: Deps,
     uow: UnitOfWork,

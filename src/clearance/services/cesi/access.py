@@ -14,14 +14,14 @@ import datetime as dt
 import uuid
 
 from clearance.authz.engine import decide
-from clearance.authz.model import Action, Decision, Resource, Subject
+from clearance.authz.model import Action, Resource, Subject
 from clearance.domain.access import AccessAction, AccessDecision, decide_access
 from clearance.domain.designation import Designation
 from clearance.domain.errors import NotFound
 from clearance.domain.records import Handler, Material
 from clearance.services.cesi.facts import contracts_between, material_facts, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_any, record
 from clearance.services.ports import UnitOfWork
 
 
@@ -31,19 +31,6 @@ def _material(uow: UnitOfWork, material_id: uuid.UUID) -> tuple[Material, Design
     if m is None or d is None:
         raise NotFound("material", material_id)
     return m, d
-
-
-def _authorize_any(
-    deps: Deps, uow: UnitOfWork, actor: Subject, action: Action, orgs: list[uuid.UUID | None],
-    ref: str,
-) -> Decision:  # fmt: skip
-    """Allowed when the actor may act for any of ``orgs`` (e.g. the person's employer or the
-    designating agency); the denial names the first."""
-    for org in orgs:
-        res = Resource("access", ref, org_id=org)
-        if decide(actor, action, res).allowed:
-            return authorize(deps, uow, actor, action, res)
-    return authorize(deps, uow, actor, action, Resource("access", ref, org_id=orgs[0]))
 
 
 def evaluate(
@@ -65,8 +52,16 @@ def check(
         person = uow.persons.get(person_id)
         if person is None:
             raise NotFound("person", person_id)
-        decision = _authorize_any(deps, uow, actor, Action.ACCESS_DECIDE,
-                                  [person.employer_id, d.agency_id], f"material:{m.id}")  # fmt: skip
+        decision = authorize_any(
+            deps,
+            uow,
+            actor,
+            Action.ACCESS_DECIDE,
+            [
+                Resource("access", f"material:{m.id}", org_id=o)
+                for o in (person.employer_id, d.agency_id)
+            ],
+        )
         verdict = evaluate(deps, uow, person_id, m, d, action, at)
         record(deps, uow, actor, Action.ACCESS_DECIDE, f"material:{m.id}", decision,
                payload={"person": str(person_id), "action": action.value, "at": at.isoformat(),
@@ -82,8 +77,8 @@ def who_could(
     ever assigned as handlers of its designation; each is judged on the history as of ``at``."""
     with deps.uow() as uow:
         m, d = _material(uow, material_id)
-        decision = _authorize_any(deps, uow, actor, Action.ACCESS_HISTORY, [d.agency_id],
-                                  f"material:{m.id}")  # fmt: skip
+        decision = authorize(deps, uow, actor, Action.ACCESS_HISTORY,
+                             Resource("access", f"material:{m.id}", org_id=d.agency_id))  # fmt: skip
         candidates = sorted({h.person_id for h in uow.records.find(Handler, designation_id=d.id)})
         allowed = [p for p in candidates if evaluate(deps, uow, p, m, d, action, at).permit]
         record(deps, uow, actor, Action.ACCESS_HISTORY, f"material:{m.id}", decision,
@@ -102,8 +97,8 @@ def what_could(
         person = uow.persons.get(person_id)
         if person is None:
             raise NotFound("person", person_id)
-        decision = _authorize_any(deps, uow, actor, Action.ACCESS_HISTORY, [actor.org_id],
-                                  f"person:{person_id}")  # fmt: skip
+        decision = authorize(deps, uow, actor, Action.ACCESS_HISTORY,
+                             Resource("access", f"person:{person_id}", org_id=actor.org_id))  # fmt: skip
         everything = decide(actor, Action.ACCESS_HISTORY, Resource("access", org_id=None)).allowed
         designation_ids = {h.designation_id for h in uow.records.find(Handler, person_id=person_id)}
         found = []

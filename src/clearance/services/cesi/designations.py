@@ -32,6 +32,7 @@ from clearance.domain.records import (
     DesignationNotice,
     Provision,
 )
+from clearance.services.cesi.facts import contract_facts
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, record
 from clearance.services.ports import UnitOfWork
@@ -223,8 +224,6 @@ def _basis_problem(
 
 
 def contract_in_force(deps: Deps, uow: UnitOfWork, c: Contract, at: dt.datetime) -> bool:
-    from clearance.services.cesi.facts import contract_facts
-
     cert = uow.records.get(Certification, c.certification_id)
     return (cert is not None and cert.status is not CertStatus.CANCELLED
             and contract_facts(uow, c).in_force(at))  # fmt: skip

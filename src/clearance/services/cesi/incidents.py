@@ -8,14 +8,13 @@ import datetime as dt
 import uuid
 from dataclasses import replace
 
-from clearance.authz.engine import decide
 from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.designation import Designation
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import new_id
 from clearance.domain.records import Incident, IncidentStatus, Material
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_any, record
 from clearance.services.ports import UnitOfWork
 
 KINDS = ("loss", "leak", "suspected_leak", "discrepancy")
@@ -77,10 +76,16 @@ def _load(
     i = uow.records.get(Incident, incident_id)
     if i is None:
         raise NotFound("incident", incident_id)
-    reporter = Resource("incident", i.id, org_id=i.org_id)
-    agency = Resource("incident", i.id, org_id=i.agency_id)
-    use = agency if decide(actor, Action.INCIDENT_MANAGE, agency).allowed else reporter
-    return i, authorize(deps, uow, actor, Action.INCIDENT_MANAGE, use)
+    return i, authorize_any(
+        deps,
+        uow,
+        actor,
+        Action.INCIDENT_MANAGE,
+        [
+            Resource("incident", i.id, org_id=i.org_id),
+            Resource("incident", i.id, org_id=i.agency_id),
+        ],
+    )
 
 
 def update(
