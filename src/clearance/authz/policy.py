@@ -169,7 +169,8 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
     _allow(
         "agency-cesi-manager",
         frozenset({Role.CESI_MANAGER}),
-        {Action.ELIGIBILITY_READ},  # to assign handlers; never the assessment file
+        # to pick handlers, destroyers and witnesses among the agency's staff; never the file
+        {Action.ELIGIBILITY_READ, Action.PERSON_LIST, Action.PERSON_READ},
         Scope.OWN_ORG,
     ),
     _allow(
@@ -227,6 +228,7 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
             Action.INCIDENT_MANAGE,
             Action.ACCESS_DECIDE,
             Action.ACCESS_HISTORY,
+            Action.OPERATOR_READ,  # to provide under Art. 10, the manager picks the contract
         },
         Scope.OWN_ORG,
     ),

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from clearance import __version__
 from clearance.bootstrap import AppContext
-from clearance.web import errors, pages
+from clearance.web import errors, pages, ui
 from clearance.web.api import (
     assessments,
     audit,
@@ -71,6 +71,8 @@ def create_app(ctx: AppContext) -> FastAPI:
     ):  # fmt: skip
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)
+    for page_router in ui.routers():
+        app.include_router(page_router)
     static = resources.files("clearance.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     # Outermost first: headers are added to every response, the 413 included.

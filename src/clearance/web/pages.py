@@ -1,46 +1,38 @@
-"""Browser pages: log in, home, log out. Server-rendered with Jinja2, no inline scripts.
+"""Browser pages outside the role workflows: log in, the start page, log out, the language switch.
+Server-rendered with Jinja2, no inline scripts; the role pages live in ``web.ui``.
 
 The login form uses a double-submit CSRF token (cookie + hidden field) because there is no session
-yet; pages behind a session use the session's own CSRF token. Full role workflows come with the web
-interface issue; these pages share the same services as the API.
+yet; pages behind a session use the session's own CSRF token.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from clearance.domain.errors import ClearanceError, InvalidCredentials, Throttled
 from clearance.services import auth
+from clearance.web import i18n
 from clearance.web.deps import client_address, cookie_name, current_subject, get_ctx, get_deps
+from clearance.web.ui.core import LANG_COOKIE, MENU, local_path, render_page
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "clearance_login_csrf"
 
 
-def _env() -> Environment:
-    path = str(resources.files("clearance.web").joinpath("templates"))
-    return Environment(loader=FileSystemLoader(path), autoescape=select_autoescape(["html"]))
-
-
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    env = getattr(request.app.state, "jinja", None)
-    if env is None:
-        env = request.app.state.jinja = _env()
-    html = env.get_template(name).render(request=request, **context)
-    return HTMLResponse(html, status_code=status)
+    context.setdefault("subject", None)
+    return render_page(request, name, status, **context)
 
 
 @router.get("/login")
-def login_form(request: Request) -> Response:
+def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(32)
-    response = render(request, "login.html", csrf_token=token, error=None)
+    response = render(request, "login.html", csrf_token=token, error=None, next=local_path(next))
     ctx = get_ctx(request)
     response.set_cookie(
         LOGIN_CSRF, token, httponly=True, samesite="strict", secure=ctx.settings.secure_cookies
@@ -55,10 +47,18 @@ def login_submit(
     password: Annotated[str, Form(max_length=256)],
     totp: Annotated[str, Form(max_length=10)],
     csrf_token: Annotated[str, Form(max_length=100)],
+    next_path: Annotated[str, Form(alias="next", max_length=500)] = "/",
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected or not hmac.compare_digest(expected, csrf_token):
-        return render(request, "login.html", 403, csrf_token=expected, error="csrf")
+        return render(
+            request,
+            "login.html",
+            403,
+            csrf_token=expected,
+            error="csrf",
+            next=local_path(next_path),
+        )
     ctx = get_ctx(request)
     try:
         result = auth.login(
@@ -67,8 +67,15 @@ def login_submit(
         )  # fmt: skip
     except (InvalidCredentials, Throttled) as exc:
         status = 429 if isinstance(exc, Throttled) else 401
-        return render(request, "login.html", status, csrf_token=expected, error=exc.message)
-    response = RedirectResponse("/", status_code=303)
+        return render(
+            request,
+            "login.html",
+            status,
+            csrf_token=expected,
+            next=local_path(next_path),
+            error="throttled" if status == 429 else "credentials",
+        )
+    response = RedirectResponse(local_path(next_path), status_code=303)
     response.set_cookie(
         cookie_name(ctx), result.token, max_age=ctx.settings.session_absolute_seconds,
         httponly=True, secure=ctx.settings.secure_cookies, samesite="strict", path="/",
@@ -83,7 +90,19 @@ async def home(request: Request) -> Response:
         subject = await current_subject(request)
     except ClearanceError:
         return RedirectResponse("/login", status_code=303)
-    return render(request, "home.html", subject=subject, csrf_token=request.state.csrf_token)
+    menu = [(p, t) for p, t, roles in MENU if subject.roles & roles]
+    return render(
+        request, "home.html", subject=subject, csrf_token=request.state.csrf_token, menu=menu
+    )
+
+
+@router.get("/lang/{lang}")
+def switch_language(request: Request, lang: str, next: str = "/") -> Response:
+    """Remember the chosen language (a preference, not a secret) and go back to the page."""
+    response = RedirectResponse(local_path(next), status_code=303)
+    response.set_cookie(LANG_COOKIE, i18n.pick(lang), max_age=365 * 86400, samesite="lax",
+                        httponly=True, secure=get_ctx(request).settings.secure_cookies)  # fmt: skip
+    return response
 
 
 @router.post("/logout")

@@ -43,6 +43,7 @@ class CaseView:
     allowed_commands: tuple[str, ...]
     seconds_in_stage: int
     events: list[AssessmentEvent]
+    person_name: str = ""  # those who may see the case know whom it concerns
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,19 @@ class EmployerView:
     agency_id: uuid.UUID
     status: str
     eligible_until: str | None
+    person_name: str = ""
+
+
+def _name(uow: UnitOfWork, a: Assessment) -> str:
+    p = uow.persons.get(a.person_id)
+    return f"{p.family_name} {p.given_name}" if p else ""
 
 
 def _case(deps: Deps, uow: UnitOfWork, a: Assessment) -> CaseView:
     seconds = int((deps.clock.now() - a.status_since).total_seconds())
     return CaseView(a, WHO_ACTS_NEXT[a.status].value,
                     tuple(c.value for c in allowed_commands(a.status)), max(0, seconds),
-                    uow.cases.events(a.id))  # fmt: skip
+                    uow.cases.events(a.id), _name(uow, a))  # fmt: skip
 
 
 def _employer_view(deps: Deps, uow: UnitOfWork, a: Assessment) -> EmployerView:
@@ -74,7 +81,7 @@ def _employer_view(deps: Deps, uow: UnitOfWork, a: Assessment) -> EmployerView:
                     status = "suspended"
                 else:
                     until = e.valid_until.isoformat()
-    return EmployerView(a.id, a.person_id, a.agency_id, status, until)
+    return EmployerView(a.id, a.person_id, a.agency_id, status, until, _name(uow, a))
 
 
 def get(deps: Deps, actor: Subject, assessment_id: uuid.UUID) -> CaseView:

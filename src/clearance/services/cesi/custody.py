@@ -275,3 +275,16 @@ def materials(
         authorize(deps, uow, actor, Action.CUSTODY_READ, Resource("material", org_id=org_id))
         return uow.records.find(Material, holder_org_id=org_id, order="created_at,id",
                                 limit=max(1, min(limit, 200)), offset=max(0, offset))  # fmt: skip
+
+
+def history(
+    deps: Deps, actor: Subject, material_id: uuid.UUID
+) -> tuple[Material, list[CustodyEvent]]:
+    """One material and its custody record, for its holder (or an inspector)."""
+    with deps.uow() as uow:
+        m = uow.records.get(Material, material_id)
+        if m is None:
+            raise NotFound("material", material_id)
+        authorize(deps, uow, actor, Action.CUSTODY_READ,
+                  Resource("material", m.id, org_id=m.holder_org_id))  # fmt: skip
+        return m, uow.records.find(CustodyEvent, material_id=m.id, order="at")

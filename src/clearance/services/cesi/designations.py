@@ -261,3 +261,15 @@ def acknowledge_notice(deps: Deps, actor: Subject, notice_id: uuid.UUID) -> Desi
                f"designation:{n.designation_id}", decision, payload={"notice": str(n.id)})  # fmt: skip
         uow.commit()
     return n
+
+
+def provisions(deps: Deps, actor: Subject, *, designation_id: uuid.UUID) -> list[Provision]:
+    """Whom the designation's information was provided to, and on which legal basis."""
+    with deps.uow() as uow:
+        load(deps, uow, actor, designation_id, Action.DESIGNATION_READ)
+        return uow.records.find(Provision, designation_id=designation_id, order="provided_at")
+
+
+def get(deps: Deps, actor: Subject, designation_id: uuid.UUID) -> Designation:
+    with deps.uow() as uow:
+        return load(deps, uow, actor, designation_id, Action.DESIGNATION_READ)[0]

@@ -229,3 +229,24 @@ def register_csv(lines: list[RegisterLine]) -> str:
                     h.department or "", h.start.isoformat(), h.end.isoformat() if h.end else "",
                     "yes" if line.active else "no", " ".join(line.blocked_by)])  # fmt: skip
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class TrainingView:
+    modules: list[TrainingModule]
+    records: list[TrainingRecord]
+
+
+def training(deps: Deps, actor: Subject, *, org_id: uuid.UUID | None = None) -> TrainingView:
+    """The modules an organisation's people take and their assignments (default: the actor's)."""
+    org_id = org_id or actor.org_id
+    with deps.uow() as uow:
+        authorize(deps, uow, actor, Action.TRAINING_MANAGE, Resource("training", org_id=org_id))
+        ensure_default_modules(uow)
+        modules = uow.records.find(TrainingModule, org_id=None, order="code")
+        modules += uow.records.find(TrainingModule, org_id=org_id, order="code") if org_id else []
+        people = uow.persons.list(employer_id=org_id, q=None, limit=1000, offset=0).items
+        records = [r for p in people
+                   for r in uow.records.find(TrainingRecord, person_id=p.id, order="assigned_at")]  # fmt: skip
+        uow.commit()  # the default modules, created on first use
+        return TrainingView(modules, records)

@@ -1,0 +1,128 @@
+"""The company security officer's roster pages: employees' assessments as results only, candidates,
+listing consents, the roster, the CSV upload with a preview of every problem, and the notice of the
+result to the employer as PDF. Imports: services, web.ui.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, UploadFile
+from fastapi.responses import Response
+
+from clearance.domain.errors import ClearanceError, FieldProblem, ValidationFailed
+from clearance.domain.organisations import OrgKind
+from clearance.services import directory
+from clearance.services.assessments import cases, roster
+from clearance.web.ui import pdf
+from clearance.web.ui.cases import uid
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done
+
+router = APIRouter(route_class=UiRoute, include_in_schema=False)
+MAX_UPLOAD = 2_000_000
+
+
+def agencies(u: Ui) -> list[tuple[str, str]]:
+    page = directory.list_organisations(u.deps, u.subject, kind=OrgKind.ADMINISTRATIVE_ORGAN,
+                                        limit=200)  # fmt: skip
+    return [(str(o.id), o.name_ja if u.lang == "ja" else o.name_en) for o in page.items]
+
+
+def employees_page(u: Ui, preview: list[dict[str, Any]] | None = None, **extra: Any) -> Response:
+    offset = max(0, int(u.request.query_params.get("offset", "0") or 0))
+    q = (u.request.query_params.get("q") or "").strip()[:100]
+    page = cases.list_for_employer(u.deps, u.subject, limit=200 if q else 25, offset=offset)
+    items = [v for v in page.items if q in v.person_name] if q else page.items
+    people = directory.list_persons(u.deps, u.subject, limit=200).items
+    paging = {"offset": page.offset, "limit": page.limit, "count": len(page.items),
+              "total": page.total, "more": page.offset + len(page.items) < page.total}  # fmt: skip
+    return u.render("employees.html", items=items, paging=paging, q=q, agencies=agencies(u),
+                    people=[(str(p.id), f"{p.family_name} {p.given_name}") for p in people],
+                    preview=preview, **extra)  # fmt: skip
+
+
+@router.get("/employees")
+def employees(u: UiDep) -> Response:
+    return employees_page(u)
+
+
+@router.post("/employees/candidates")
+def add_candidate(u: UiDep) -> Response:
+    try:
+        person, agency = u.id("person_id"), u.id("agency_id")
+        u.check()
+        roster.add_candidate(u.deps, u.subject, person_id=person, agency_id=agency)
+    except ClearanceError as exc:
+        return u.failed(employees_page, exc)
+    return done("/employees", "saved")
+
+
+@router.post("/employees/{assessment_id}/listing-consent")
+def listing_consent(u: UiDep, assessment_id: str) -> Response:
+    try:
+        roster.record_listing_consent(u.deps, u.subject, uid(assessment_id), given=u.flag("given"))
+    except ClearanceError as exc:
+        return u.failed(employees_page, exc)
+    return done("/employees", "saved")
+
+
+@router.post("/employees/roster")
+def submit_roster(u: UiDep) -> Response:
+    try:
+        agency = u.id("agency_id")
+        chosen = u.many("assessment_ids")
+        if not chosen:
+            u.problems.append(FieldProblem("assessment_ids", "Choose at least one.", "required"))
+        u.check()
+        roster.submit_roster(u.deps, u.subject, agency_id=agency,
+                             assessment_ids=[uid(a) for a in chosen])  # fmt: skip
+    except ClearanceError as exc:
+        return u.failed(employees_page, exc)
+    return done("/employees", "submitted")
+
+
+def _rows(text: str) -> list[dict[str, Any]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    return [{"n": n, "cells": row} for n, row in enumerate(reader)][:1001]
+
+
+@router.post("/employees/roster-import")
+async def import_csv(u: UiDep, file: UploadFile | None = None) -> Response:
+    raw = await file.read(MAX_UPLOAD + 1) if file is not None else b""
+    try:
+        agency = u.id("agency_id")
+        if not raw:
+            u.problems.append(FieldProblem("file", "Choose a CSV file.", "required"))
+        u.check()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationFailed("Save the file as UTF-8 CSV.", (
+                FieldProblem("file", "The file is not UTF-8 text.", "invalid"),)) from None  # fmt: skip
+        result = roster.import_roster_csv(u.deps, u.subject, agency_id=agency, text=text)
+    except ValidationFailed as exc:
+        rows = _rows(raw.decode("utf-8", "replace")) if raw else []
+        bad: dict[int, list[FieldProblem]] = {}
+        for p in exc.problems:
+            parts = p.field.split(".")
+            if parts[0] == "rows" and len(parts) > 1 and parts[1].isdigit():
+                bad.setdefault(int(parts[1]), []).append(p)
+        for r in rows:
+            r["problems"] = bad.get(r["n"], [])
+        return u.failed(lambda ui, **kw: employees_page(ui, rows, **kw), exc)
+    except ClearanceError as exc:
+        return u.failed(employees_page, exc)
+    return done(f"/employees?imported={len(result.assessments)}", "submitted")
+
+
+@router.get("/employees/{assessment_id}/notice.pdf")
+def employer_notice_pdf(u: UiDep, assessment_id: str) -> Response:
+    view = cases.get_result(u.deps, u.subject, uid(assessment_id))
+    names = dict(agencies(u))
+    employer = directory.get_organisation(u.deps, u.subject, u.subject.org_id or uuid.uuid4())
+    body = pdf.employer_notice(u, view, agency=names.get(str(view.agency_id), ""),
+                               employer=employer.name_ja if u.lang == "ja" else employer.name_en)  # fmt: skip
+    return pdf.response(body, f"employer-notice-{view.assessment_id}.pdf")

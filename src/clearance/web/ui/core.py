@@ -1,0 +1,240 @@
+"""What every page shares: the route class that turns errors into pages, the per-request ``Ui``
+(subject, language, CSRF token, rendering), form parsing with field-level problems, and the menu.
+
+Pages call the same services as the JSON API and add no rules of their own; a refused step comes
+back as the service's error and is shown beside the form that caused it.
+Imports: services, web (deps, i18n), Jinja2 and Starlette.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
+
+from clearance.authz.model import Subject
+from clearance.domain.errors import (
+    AuthenticationRequired,
+    ClearanceError,
+    FieldProblem,
+    InvalidTransition,
+    ValidationFailed,
+)
+from clearance.domain.organisations import Role
+from clearance.services.context import Deps
+from clearance.web import i18n
+from clearance.web.deps import current_subject, get_ctx
+from clearance.web.errors import status_for
+from clearance.web.ui import labels
+
+LANG_COOKIE = "clearance_lang"
+R = Role
+AGENCY = {R.AGENCY_HEAD_DELEGATE, R.ADJUDICATOR, R.ASSESSMENT_OFFICER, R.COMPLAINTS_OFFICER}
+CUSTODY = {R.CESI_MANAGER, R.SECURITY_OFFICER}
+# (path, label, roles that see it). The services decide what is shown; this only avoids dead links.
+MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
+    (path, text, frozenset(roles))
+    for path, text, roles in (
+        ("/cases", i18n.N_("Assessments"), AGENCY | {R.INVESTIGATOR, R.INVESTIGATION_SUPERVISOR,
+                                                    R.ASSESSED_PERSON}),
+        ("/employees", i18n.N_("Employees and roster"), {R.SECURITY_OFFICER, R.OPERATOR_ADMIN,
+                                                         R.OPERATOR_MANAGEMENT}),
+        ("/designations", i18n.N_("Designation ledger"), {R.CESI_MANAGER, R.AGENCY_HEAD_DELEGATE,
+                                                          R.CERTIFICATION_OFFICER, R.INSPECTOR}),
+        ("/materials", i18n.N_("Materials and custody"), CUSTODY),
+        ("/handlers", i18n.N_("Handlers and training"), CUSTODY),
+        ("/access", i18n.N_("Access decisions"), CUSTODY),
+        ("/incidents", i18n.N_("Incidents"), CUSTODY),
+        ("/certifications", i18n.N_("Certification"), {R.CERTIFICATION_OFFICER, R.SECURITY_OFFICER,
+                                                       R.OPERATOR_MANAGEMENT}),
+        ("/complaints", i18n.N_("Complaints"), {R.COMPLAINTS_OFFICER, R.AGENCY_HEAD_DELEGATE}),
+        ("/oversight", i18n.N_("Oversight"), {R.INSPECTOR, R.SYSTEM_ADMIN}),
+        ("/me/export", i18n.N_("My data"), {R.ASSESSED_PERSON}),
+    )
+)  # fmt: skip
+
+
+def environment() -> Environment:
+    path = str(resources.files("clearance.web").joinpath("templates"))
+    env = Environment(loader=FileSystemLoader(path), autoescape=select_autoescape(["html"]))
+    env.globals.update(labels=labels, label=labels.label)
+    return env
+
+
+def translations(request: Request) -> i18n.Translations:
+    t: i18n.Translations | None = getattr(request.app.state, "translations", None)
+    if t is None:
+        t = request.app.state.translations = i18n.Translations()
+    return t
+
+
+def language(request: Request) -> str:
+    return i18n.pick(request.cookies.get(LANG_COOKIE))
+
+
+def render_page(
+    request: Request, name: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    env: Environment | None = getattr(request.app.state, "jinja", None)
+    if env is None:
+        env = request.app.state.jinja = environment()
+    lang = language(request)
+    gt = translations(request).get(lang)
+    html = env.get_template(name).render(
+        request=request, lang=lang, _=gt.gettext, path=request.url.path, **context
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def error_view(exc: ClearanceError) -> dict[str, Any]:
+    """What a page shows for a refused step: a summary and, per field, the problems."""
+    fields: dict[str, list[FieldProblem]] = {}
+    for p in getattr(exc, "problems", ()):
+        fields.setdefault(p.field, []).append(p)
+    return {"code": exc.code.value, "detail": exc.message, "fields": fields,
+            "current": exc.details.get("current") if isinstance(exc, InvalidTransition) else None}  # fmt: skip
+
+
+class UiRoute(APIRoute):
+    """Pages answer in HTML: no session goes to the log-in page, any other refusal is a page with
+    the same status code the API would give, never a stack trace."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        inner = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await inner(request)
+            except AuthenticationRequired:
+                return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+            except ClearanceError as exc:
+                status = status_for(exc)
+                if status >= 500:
+                    raise
+                return render_page(request, "error.html", status, error=error_view(exc),
+                                   subject=None, menu=[])  # fmt: skip
+
+        return handler
+
+
+@dataclass
+class Ui:
+    request: Request
+    subject: Subject
+    deps: Deps
+    csrf_token: str
+    form: FormData | None = None
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return language(self.request)
+
+    def _(self, message: str) -> str:
+        return translations(self.request).get(self.lang).gettext(message)
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.subject.roles & set(roles))
+
+    def menu(self) -> list[tuple[str, str]]:
+        return [(p, t) for p, t, roles in MENU if self.subject.roles & roles]
+
+    def render(self, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        ok = self.request.query_params.get("ok")
+        context.setdefault("error", None)
+        context.setdefault("values", dict(self.form) if self.form else {})
+        return render_page(self.request, name, status_code, subject=self.subject, ui=self,
+                           csrf_token=self.csrf_token, menu=self.menu(),
+                           ok=labels.OK.get(ok or ""), **context)  # fmt: skip
+
+    def failed(self, page: Callable[..., Response], exc: ClearanceError, **kw: Any) -> Response:
+        """Show the page again with the error; the submitted values stay in the form."""
+        response = page(self, error=error_view(exc), **kw)
+        response.status_code = status_for(exc)
+        return response
+
+    # -- form fields ---------------------------------------------------------------------------
+    def _raw(self, name: str) -> str:
+        value = self.form.get(name) if self.form is not None else None
+        return value if isinstance(value, str) else ""
+
+    def text(self, name: str, *, required: bool = True, max_length: int = 4000) -> str:
+        value = self._raw(name).strip()
+        if required and not value:
+            self.problems.append(FieldProblem(name, "Required.", "required"))
+        elif len(value) > max_length:
+            self.problems.append(FieldProblem(name, "Too long.", "too_long"))
+        return value
+
+    def date(self, name: str, *, required: bool = True) -> dt.date | None:
+        raw = self.text(name, required=required)
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.problems.append(FieldProblem(name, "Expected a date as YYYY-MM-DD.", "date"))
+            return None
+
+    def optional_id(self, name: str, *, required: bool = True) -> uuid.UUID | None:
+        raw = self.text(name, required=required)
+        if not raw:
+            return None
+        try:
+            return uuid.UUID(raw)
+        except ValueError:
+            self.problems.append(FieldProblem(name, "Choose one of the options.", "choice"))
+            return None
+
+    def id(self, name: str) -> uuid.UUID:
+        """A required choice; a placeholder until ``check`` raises for the recorded problem."""
+        return self.optional_id(name) or uuid.UUID(int=0)
+
+    def day(self, name: str) -> dt.date:
+        """A required date; a placeholder until ``check`` raises for the recorded problem."""
+        return self.date(name) or dt.date.min
+
+    def many(self, name: str) -> list[str]:
+        return [str(v) for v in (self.form.getlist(name) if self.form else []) if str(v).strip()]
+
+    def flag(self, name: str) -> bool:
+        return self._raw(name) in ("1", "on", "true", "yes")
+
+    def check(self) -> None:
+        """Raise every collected form problem at once (nothing is applied)."""
+        if self.problems:
+            problems, self.problems = tuple(self.problems), []
+            raise ValidationFailed("Some fields need attention.", problems)
+
+
+async def ui(request: Request) -> Ui:
+    subject = await current_subject(request)  # checks the CSRF token of a form post
+    form = await request.form() if request.method == "POST" else None
+    csrf = getattr(request.state, "csrf_token", "")
+    return Ui(request, subject, get_ctx(request).deps, csrf, form)
+
+
+UiDep = Annotated[Ui, Depends(ui)]
+
+
+def done(path: str, ok: str = "done") -> RedirectResponse:
+    """Post/redirect/get: a reload never repeats the step."""
+    sep = "&" if "?" in path else "?"
+    return RedirectResponse(f"{path}{sep}ok={ok}", status_code=303)
+
+
+def local_path(value: str | None, default: str = "/") -> str:
+    """Only a path on this site (no scheme, no host): an open redirect is refused."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value

@@ -1,0 +1,296 @@
+"""Custody pages for an agency's CESI manager and a company's security officer: materials (register,
+copy, transfer, return, receipt, destruction with a witness, inventory, destruction certificate as
+PDF), handlers and training (register as PDF and CSV), explained access decisions, and incidents.
+Imports: services, web.ui.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from clearance.domain.access import RULES, AccessAction
+from clearance.domain.errors import ClearanceError, FieldProblem, NotFound
+from clearance.domain.organisations import Role
+from clearance.domain.periods import JST
+from clearance.services import directory
+from clearance.services.cesi import access, custody, designations, handlers, incidents
+from clearance.web.ui import labels, pdf
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done
+
+router = APIRouter(route_class=UiRoute, include_in_schema=False)
+
+
+def oid(value: str, kind: str = "material") -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise NotFound(kind, value) from None
+
+
+def people(u: Ui) -> list[tuple[str, str]]:
+    return [(str(p.id), f"{p.family_name} {p.given_name}")
+            for p in directory.list_persons(u.deps, u.subject, limit=200).items]  # fmt: skip
+
+
+def designation_choices(u: Ui) -> list[tuple[str, str]]:
+    """Designations the viewer's organisation may work with: its own (agency) or those provided
+    to it (company, through the handler register and materials it holds)."""
+    try:
+        rows = designations.ledger(u.deps, u.subject, limit=200)
+    except ClearanceError:
+        rows = []
+    return [(str(d.id), f"{d.document_number} {d.title}") for d in rows]
+
+
+# -- materials ----------------------------------------------------------------------------------
+def materials_page(u: Ui, **extra: Any) -> Response:
+    q = (u.request.query_params.get("q") or "").strip()[:100]
+    rows = custody.materials(u.deps, u.subject, limit=200)
+    rows = [m for m in rows if not q or q in m.title]
+    return u.render("materials.html", rows=rows, q=q, designations=designation_choices(u),
+                    kinds=[(k, u._(labels.MATERIAL_KIND[k])) for k in custody.KINDS], **extra)  # fmt: skip
+
+
+@router.get("/materials")
+def materials(u: UiDep) -> Response:
+    return materials_page(u)
+
+
+@router.post("/materials")
+def register(u: UiDep) -> Response:
+    try:
+        d_id, kind, title = u.id("designation_id"), u.text("kind"), u.text("title")
+        location, total = u.text("location"), u.text("copy_total")
+        if not total.isdigit() or not 1 <= int(total) <= 100:
+            u.problems.append(FieldProblem("copy_total", "From 1 to 100.", "range"))
+        u.check()
+        made = custody.register(u.deps, u.subject, designation_id=d_id, kind=kind, title=title,
+                                copy_total=int(total), location=location)  # fmt: skip
+    except ClearanceError as exc:
+        return u.failed(materials_page, exc)
+    return done(f"/materials/{made[0].id}", "saved")
+
+
+@router.post("/inventories")
+def inventory(u: UiDep) -> Response:
+    try:
+        result = custody.inventory(u.deps, u.subject, found=[oid(v) for v in u.many("found")])
+    except ClearanceError as exc:
+        return u.failed(materials_page, exc)
+    if result.incident_id:
+        return done("/incidents", "saved")
+    return done("/materials", "done")
+
+
+def material_page(u: Ui, material_id: uuid.UUID, **extra: Any) -> Response:
+    m, events = custody.history(u.deps, u.subject, material_id)
+    d = designations.get(u.deps, u.subject, m.designation_id) if _reads_ledger(u) else None
+    orgs = directory.list_organisations(u.deps, u.subject, limit=200).items
+    names = {str(o.id): (o.name_ja if u.lang == "ja" else o.name_en) for o in orgs}
+    return u.render("material.html", mat=m, d=d, events=events, names=names, people=people(u),
+                    orgs=[(k, v) for k, v in names.items() if k != str(u.subject.org_id)],
+                    **extra)  # fmt: skip
+
+
+def _reads_ledger(u: Ui) -> bool:
+    return u.has(Role.CESI_MANAGER, Role.INSPECTOR)
+
+
+@router.get("/materials/{material_id}")
+def material(u: UiDep, material_id: str) -> Response:
+    return material_page(u, oid(material_id))
+
+
+@router.post("/materials/{material_id}/{step}")
+def material_step(u: UiDep, material_id: str, step: str) -> Response:
+    m_id = oid(material_id)
+    try:
+        if step == "copies":
+            location = u.text("location")
+            u.check()
+            m_id = custody.copy(u.deps, u.subject, m_id, location=location).id
+        elif step == "transfer":
+            to, who = u.id("to_org_id"), u.id("custodian_id")
+            u.check()
+            custody.transfer(u.deps, u.subject, m_id, to_org_id=to, custodian_id=who)
+        elif step == "return":
+            custody.return_to_agency(u.deps, u.subject, m_id)
+        elif step == "receipt":
+            location = u.text("location", required=False)
+            custody.acknowledge(u.deps, u.subject, m_id, location=location)
+        elif step == "destruction":
+            destroyer, witness, method = u.id("destroyer_id"), u.id("witness_id"), u.text("method")
+            u.check()
+            custody.destroy(u.deps, u.subject, m_id, destroyer_id=destroyer, witness_id=witness,
+                            method=method)  # fmt: skip
+        else:
+            raise NotFound("step", step)
+    except ClearanceError as exc:
+        return u.failed(lambda ui, **kw: material_page(ui, m_id, **kw), exc)
+    return done(f"/materials/{m_id}", "saved")
+
+
+@router.get("/materials/{material_id}/destruction.pdf")
+def destruction_certificate(u: UiDep, material_id: str) -> Response:
+    m, events = custody.history(u.deps, u.subject, oid(material_id))
+    record = next((e for e in events if e.kind == "destroy"), None)
+    if record is None:
+        raise NotFound("destruction record", material_id)
+    names = dict(people(u))
+    _ = u._
+    doc = pdf.Document(u, _("Certificate of destruction"))
+    doc.rows([
+        (_("Material"), f"{m.title} ({m.copy_no}/{m.copy_total})"),
+        (_("Kind"), _(labels.MATERIAL_KIND.get(m.kind, m.kind))),
+        (_("Destroyed on"), record.at.astimezone(JST).strftime("%Y-%m-%d %H:%M")),
+        (_("Method"), str(record.details.get("method", ""))),
+        (_("Destroyed by"), names.get(str(record.details.get("destroyer")), "")),
+        (_("Witness"), names.get(str(record.details.get("witness")), "")),
+        (_("Recorded by"), record.actor),
+    ])  # fmt: skip
+    doc.line(
+        _("We certify that the material above was destroyed so that it cannot be restored."), 10
+    )
+    return pdf.response(doc.bytes(), f"destruction-{m.id}.pdf")
+
+
+# -- handlers and training ----------------------------------------------------------------------
+def handlers_page(u: Ui, **extra: Any) -> Response:
+    lines = handlers.register(u.deps, u.subject)
+    view = handlers.training(u.deps, u.subject)
+    titles = {t.code: (t.title_ja if u.lang == "ja" else t.title_en) for t in view.modules}
+    return u.render("handlers.html", lines=lines, training=view, titles=titles,
+                    people=people(u), designations=designation_choices(u), **extra)  # fmt: skip
+
+
+@router.get("/handlers")
+def handler_register(u: UiDep) -> Response:
+    return handlers_page(u)
+
+
+@router.post("/handlers")
+def assign_handler(u: UiDep) -> Response:
+    try:
+        d_id, person = u.id("designation_id"), u.id("person_id")
+        department = u.text("department", required=False, max_length=200) or None
+        u.check()
+        handlers.assign_handler(u.deps, u.subject, designation_id=d_id, person_id=person,
+                                department=department)  # fmt: skip
+    except ClearanceError as exc:
+        return u.failed(handlers_page, exc)
+    return done("/handlers", "saved")
+
+
+@router.post("/handlers/{step}")
+def handler_step(u: UiDep, step: str) -> Response:
+    try:
+        if step == "end":
+            handler_id, reason = u.id("handler_id"), u.text("reason")
+            u.check()
+            handlers.end_handler(u.deps, u.subject, handler_id, reason=reason)
+        elif step == "training":
+            person, module, due = u.id("person_id"), u.text("module_code"), u.day("due_on")
+            u.check()
+            handlers.assign_training(u.deps, u.subject, person_id=person, module_code=module,
+                                     due_on=due)  # fmt: skip
+        elif step == "completion":
+            handlers.complete_training(u.deps, u.subject, u.id("record_id"))
+        elif step == "acknowledgement":
+            person, ref = u.id("person_id"), u.text("paper_reference", max_length=200)
+            u.check()
+            handlers.acknowledge(u.deps, u.subject, person_id=person, paper_reference=ref)
+        else:
+            raise NotFound("step", step)
+    except ClearanceError as exc:
+        return u.failed(handlers_page, exc)
+    return done("/handlers", "saved")
+
+
+@router.get("/handlers/register.csv")
+def register_csv(u: UiDep) -> Response:
+    body = handlers.register_csv(handlers.register(u.deps, u.subject))
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": 'attachment; filename="handler-register.csv"'})  # fmt: skip
+
+
+@router.get("/handlers/register.pdf")
+def register_pdf(u: UiDep) -> Response:
+    _ = u._
+    doc = pdf.Document(u, _("Register of handlers"))
+    rows = [[f"{ln.person.family_name} {ln.person.given_name}", ln.handler.department or "",
+             ln.handler.start.astimezone(JST).date().isoformat(),
+             ln.handler.end.astimezone(JST).date().isoformat() if ln.handler.end else "",
+             _("Active") if ln.active else _("Blocked") + ": " + ", ".join(ln.blocked_by)]
+            for ln in handlers.register(u.deps, u.subject)]  # fmt: skip
+    doc.table([_("Name"), _("Department"), _("Start"), _("End"), _("Standing")], rows)
+    return pdf.response(doc.bytes(), "handler-register.pdf")
+
+
+# -- access decisions ---------------------------------------------------------------------------
+def access_page(u: Ui, **extra: Any) -> Response:
+    rows = custody.materials(u.deps, u.subject, limit=200)
+    return u.render("access.html", people=people(u), rules=RULES,
+                    materials=[(str(m.id), f"{m.title} ({m.copy_no}/{m.copy_total})") for m in rows],
+                    actions=[(a.value, u._(labels.ACCESS_ACTION[a.value])) for a in AccessAction],
+                    **extra)  # fmt: skip
+
+
+@router.get("/access")
+def access_form(u: UiDep) -> Response:
+    return access_page(u)
+
+
+@router.post("/access")
+def access_decide(u: UiDep) -> Response:
+    try:
+        person, material_id, action = u.id("person_id"), u.id("material_id"), u.text("action")
+        if action and action not in {a.value for a in AccessAction}:
+            u.problems.append(FieldProblem("action", "Choose one of the options.", "choice"))
+        u.check()
+        decision = access.check(u.deps, u.subject, person_id=person, material_id=material_id,
+                                action=AccessAction(action))  # fmt: skip
+    except ClearanceError as exc:
+        return u.failed(access_page, exc)
+    return access_page(u, decision=decision, failed={r.code for r in decision.reasons})
+
+
+# -- incidents ----------------------------------------------------------------------------------
+def incidents_page(u: Ui, **extra: Any) -> Response:
+    rows = incidents.incidents(u.deps, u.subject)
+    return u.render("incidents.html", rows=rows, kinds=incidents.KINDS,
+                    now=u.deps.clock.now().astimezone(JST), **extra)  # fmt: skip
+
+
+@router.get("/incidents")
+def incident_list(u: UiDep) -> Response:
+    return incidents_page(u)
+
+
+@router.post("/incidents")
+def incident_report(u: UiDep) -> Response:
+    try:
+        kind, text, day = u.text("kind"), u.text("text", max_length=8000), u.day("occurred_on")
+        u.check()
+        at = dt.datetime.combine(day, dt.time(), JST)
+        incidents.report(u.deps, u.subject, kind=kind, occurred_at=at, material_ids=[], text=text)
+    except ClearanceError as exc:
+        return u.failed(incidents_page, exc)
+    return done("/incidents", "submitted")
+
+
+@router.post("/incidents/{incident_id}/steps")
+def incident_step(u: UiDep, incident_id: str) -> Response:
+    try:
+        command, text = u.text("command"), u.text("text", max_length=8000)
+        u.check()
+        incidents.update(
+            u.deps, u.subject, oid(incident_id, "incident"), command=command, text=text
+        )
+    except ClearanceError as exc:
+        return u.failed(incidents_page, exc)
+    return done("/incidents", "saved")

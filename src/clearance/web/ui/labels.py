@@ -1,0 +1,245 @@
+"""Display names for the identifiers the services return (statuses, roles, reason codes, …).
+
+Every value is an English message id marked with ``N_`` so that Babel extracts it; templates show
+``_(label(...))``. An identifier without a label shows as itself, and tests/unit/test_i18n.py
+checks that every enum value the pages show has one. Imports: ``clearance.domain`` and i18n only.
+"""
+
+from __future__ import annotations
+
+from clearance.web.i18n import N_
+
+STATUS = {
+    "listing_consent_pending": N_("Waiting for the employee's consent to listing"),
+    "listing_declined": N_("Employee declined listing"),
+    "listed": N_("Listed by the employer"),
+    "roster_submitted": N_("Roster submitted to the agency"),
+    "consent_pending": N_("Waiting for the person's consent"),
+    "consent_refused": N_("Consent refused"),
+    "consented": N_("Consented"),
+    "investigation_requested": N_("Investigation requested"),
+    "questionnaire_open": N_("Questionnaire open"),
+    "questionnaire_submitted": N_("Questionnaire submitted"),
+    "inquiries": N_("Inquiries"),
+    "interviewed": N_("Interviewed"),
+    "reported": N_("Investigation reported"),
+    "decision_proposed": N_("Decision proposed"),
+    "decided": N_("Decided"),
+    "result_notified": N_("Result notified"),
+    "withdrawn": N_("Consent withdrawn"),
+    # employer view
+    "in_progress": N_("In progress"),
+    "favourable": N_("Favourable"),
+    "unfavourable": N_("Unfavourable"),
+    "not_conducted": N_("Not conducted"),
+    "suspended": N_("Suspended"),
+    # certification
+    "proposed": N_("Proposed"),
+    "applied": N_("Applied"),
+    "under_review": N_("Under review"),
+    "certified": N_("Certified"),
+    "refused": N_("Refused"),
+    "change_review": N_("Change under review"),
+    "cancelled": N_("Cancelled"),
+    # materials, incidents, complaints
+    "held": N_("Held"),
+    "in_transit": N_("In transit"),
+    "destroyed": N_("Destroyed"),
+    "investigating": N_("Investigating"),
+    "closed": N_("Closed"),
+    "filed": N_("Filed"),
+    "answered": N_("Answered"),
+    "in_force": N_("In force"),
+    "expired": N_("Expired"),
+}
+
+COMMAND = {
+    "record_listing_consent": N_("Record listing consent"),
+    "decline_listing": N_("Record that the employee declined"),
+    "submit_roster": N_("Submit roster"),
+    "issue_notice": N_("Issue the notice of the seven matters"),
+    "consent": N_("I consent"),
+    "refuse": N_("I do not consent"),
+    "withdraw": N_("Withdraw my consent"),
+    "request_investigation": N_("Request investigation by the Cabinet Office"),
+    "reuse_investigation": N_("Reuse a recent investigation"),
+    "issue_questionnaire": N_("Open the questionnaire"),
+    "submit_questionnaire": N_("Submit the questionnaire"),
+    "return_questionnaire": N_("Return sections to the person"),
+    "start_inquiries": N_("Record an inquiry"),
+    "record_interview": N_("Record the interview"),
+    "report": N_("Report to the agency"),
+    "propose_decision": N_("Propose a decision"),
+    "decide": N_("Decide"),
+    "confirm_decision": N_("Confirm the decision"),
+    "send_back": N_("Send back to the adjudicator"),
+    "notify_result": N_("Notify the result"),
+}
+
+PARTY = {
+    "employee": N_("The employee"),
+    "employer": N_("The employer"),
+    "agency": N_("The agency"),
+    "person": N_("The person assessed"),
+    "investigation_unit": N_("The Cabinet Office investigation unit"),
+    "second_official": N_("The second official"),
+    "nobody": N_("Nobody (closed)"),
+}
+
+ROLE = {
+    "agency_admin": N_("Agency account administrator"),
+    "agency_head_delegate": N_("Agency head (delegate)"),
+    "adjudicator": N_("Adjudicator"),
+    "assessment_officer": N_("Assessment officer"),
+    "cesi_manager": N_("CESI manager"),
+    "complaints_officer": N_("Complaints officer"),
+    "certification_officer": N_("Certification officer"),
+    "unit_admin": N_("Investigation unit administrator"),
+    "investigator": N_("Investigator"),
+    "investigation_supervisor": N_("Investigation supervisor"),
+    "operator_admin": N_("Operator account administrator"),
+    "operator_management": N_("Operator management"),
+    "security_officer": N_("Security officer"),
+    "inspector": N_("Inspector"),
+    "statistics_viewer": N_("Statistics viewer"),
+    "system_admin": N_("System administrator"),
+    "assessed_person": N_("Person assessed"),
+}
+
+OUTCOME = {"favourable": N_("Favourable"), "unfavourable": N_("Unfavourable")}
+TRIGGER = {"new": N_("New"), "renewal": N_("Renewal"), "doubt": N_("Re-assessment for doubt")}
+ORIGIN = {"agency_staff": N_("Agency staff"), "operator_employee": N_("Operator employee")}
+MARKING = {"mark": N_("Marked on the material"), "notice": N_("Notified to the holder")}
+BASIS = {
+    "art6": N_("Art. 6: within the agency"),
+    "art8": N_("Art. 8: to another agency"),
+    "art9": N_("Art. 9: to a foreign government or international organisation"),
+    "art10": N_("Art. 10: to a qualified business operator under contract"),
+}
+ACCESS_ACTION = {"read": N_("Read"), "copy": N_("Copy"), "transfer": N_("Transfer"),
+                 "destroy": N_("Destroy")}  # fmt: skip
+MATERIAL_KIND = {"document": N_("Document"), "file": N_("Electronic file"), "medium": N_("Medium")}
+INCIDENT_KIND = {"loss": N_("Loss"), "leak": N_("Leak"), "suspected_leak": N_("Suspected leak"),
+                 "discrepancy": N_("Inventory discrepancy")}  # fmt: skip
+COMPLAINT_SUBJECT = {"result": N_("The result"), "process": N_("The process")}
+CRITERION = {
+    "internal_rules": N_("Internal rules for protecting CESI"),
+    "responsible_persons": N_("Responsible persons appointed"),
+    "training": N_("Training of handlers"),
+    "facilities": N_("Facilities and custody"),
+    "foreign_ownership_influence": N_("No foreign ownership or influence of concern"),
+}
+CERT_STEP = {
+    "start_review": N_("Start review"),
+    "certify": N_("Certify"),
+    "refuse": N_("Refuse"),
+    "accept_change": N_("Accept the change"),
+    "suspend": N_("Suspend"),
+    "resume": N_("Resume"),
+    "cancel": N_("Cancel the certification"),
+}
+REASON = {
+    "designation_not_in_force": N_("The designation is not in force at this time."),
+    "no_eligibility": N_("No valid suitability assessment by the designating agency."),
+    "suspended": N_("Suspended from handling pending a re-assessment."),
+    "not_handler": N_("Not a designated handler of this designation."),
+    "duties_not_acknowledged": N_("Has not acknowledged the duties and the penalties for a leak."),
+    "training_overdue": N_("Required training is missing or overdue."),
+    "contract_not_in_force": N_("No contract in force covering this designation."),
+    "department_not_authorised": N_("The handler's department is not authorised by the contract."),
+    "material_not_held": N_("The material is not held by the person's organisation."),
+}
+FIELD = {
+    "family_name": N_("Family name"), "given_name": N_("Given name"),
+    "date_of_birth": N_("Date of birth"), "address": N_("Address"),
+    "honseki": N_("Registered domicile (honseki)"), "current": N_("Current nationalities"),
+    "history": N_("Nationality history"), "nationality": N_("Nationality"), "from": N_("From"),
+    "to": N_("To"), "naturalised_on": N_("Naturalised on"), "members": N_("Members"),
+    "relation": N_("Relation"), "name": N_("Name"), "nationalities": N_("Nationalities"),
+    "former_nationalities": N_("Former nationalities"), "entries": N_("Entries"),
+    "kind": N_("Kind"), "organisation": N_("Organisation"), "start": N_("Start"), "end": N_("End"),
+    "country": N_("Country"), "accounts": N_("Accounts"), "institution": N_("Institution"),
+    "residences": N_("Residences"), "has_records": N_("Is there anything to declare?"),
+    "records": N_("Records"), "date": N_("Date"), "description": N_("Description"),
+}  # fmt: skip
+CHOICE = {
+    "spouse": N_("Spouse"), "de_facto_spouse": N_("De facto spouse"), "father": N_("Father"),
+    "mother": N_("Mother"), "child": N_("Child"), "sibling": N_("Sibling"),
+    "spouse_parent": N_("Spouse's parent"), "spouse_child": N_("Spouse's child"),
+    "cohabitant": N_("Cohabitant"), "employed": N_("Employed"), "part_time": N_("Part-time"),
+    "self_employed": N_("Self-employed"), "student": N_("Student"),
+    "unemployed": N_("Not working"), "other": N_("Other"),
+}  # fmt: skip
+PROBLEM = {
+    "required": N_("This is required."),
+    "choice": N_("Choose one of the options."),
+    "date": N_("Enter a date."),
+    "date_future": N_("The date is in the future."),
+    "date_order": N_("The end is before the start."),
+    "date_before_birth": N_("The date is before the date of birth."),
+    "gap": N_("There is a gap in the history; every month of the period must be covered."),
+    "overlap": N_("This period overlaps another entry."),
+    "too_old": N_("The date is too far in the past."),
+    "duplicate_spouse": N_("Only one spouse may be recorded."),
+    "inconsistent": N_("The answer and the listed records disagree."),
+    "unknown_field": N_("This question is not part of the questionnaire."),
+    "unknown_section": N_("There is no such section."),
+    "too_long": N_("The text is too long."),
+    "too_many": N_("There are too many entries."),
+    "invalid": N_("The value is not valid."),
+    "expired": N_("This has expired."),
+    "range": N_("The value is out of range."),
+    "criterion_unmet": N_("A certification criterion is not met."),
+    "custodian": N_("The custodian does not meet the conditions."),
+    "cancelled": N_("This has been cancelled."),
+    "duplicate": N_("The same person appears twice."),
+    "unknown": N_("Not found."),
+}
+ERROR = {
+    "validation_failed": N_("Some answers need attention; see the messages beside the fields."),
+    "invalid_transition": N_("This step is not possible in the current status."),
+    "not_authorized": N_("Your role does not allow this."),
+    "not_found": N_("Not found, or not visible to you."),
+    "conflict": N_(
+        "Someone else changed this at the same time, or it already exists. Reload and try again."
+    ),
+    "csrf_failed": N_("The form expired. Reload the page and try again."),
+    "throttled": N_("Too many attempts. Wait a moment and try again."),
+    "infrastructure": N_("The service is unavailable. Try again later."),
+}
+OK = {
+    "saved": N_("Saved."),
+    "done": N_("Done."),
+    "submitted": N_("Submitted."),
+}
+
+
+def label(table: dict[str, str], value: object) -> str:
+    key = getattr(value, "value", value)
+    return table.get(str(key), str(key))
+
+
+MATTER = {
+    1: N_("Links to harmful activities (including family and cohabitants)"),
+    2: N_("Criminal and disciplinary record"),
+    3: N_("Information-handling violations"),
+    4: N_("Drug misuse"),
+    5: N_("Mental illness"),
+    6: N_("Moderation in drinking"),
+    7: N_("Creditworthiness and finances"),
+}
+NOTICE_KIND = {"matters": N_("Notice of the seven matters"), "result": N_("Notice of the result"),
+               "not_conducted": N_("Notice that no assessment was conducted")}  # fmt: skip
+RECIPIENT = {"person": N_("The person assessed"), "employer": N_("The employer"),
+             "dispatching_employer": N_("The dispatching employer")}  # fmt: skip
+CONDITION = {
+    "designation_not_in_force": N_("The designation is in force"),
+    "no_eligibility": N_("A valid suitability assessment by the designating agency"),
+    "suspended": N_("Not suspended from handling"),
+    "not_handler": N_("A designated handler of this designation"),
+    "duties_not_acknowledged": N_("Duties and penalties acknowledged"),
+    "training_overdue": N_("Required training completed and current"),
+    "contract_not_in_force": N_("A contract in force covering the designation (companies)"),
+    "department_not_authorised": N_("The department is authorised by the contract (companies)"),
+    "material_not_held": N_("The material is held by the person's organisation"),
+}

@@ -1,0 +1,301 @@
+"""Whole journeys in a real browser, clicking and typing as the people who use Clearance would.
+
+(a) a company lists an employee → the person consents, fills in the questionnaire, fixes a
+    validator error and submits → the investigator reports → the agency decides and a second
+    official confirms → the person sees the result, the company the result only;
+(b) a designation → a material → a handler → an explained access decision → destruction with a
+    witness;
+(c) the language switch shows the same page in the other language.
+The PDFs on the way are read back with pypdf and must carry the expected Japanese text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from clearance.bootstrap import AppContext
+from tests.conftest import FakeClock
+from tests.e2e.flows import Flow
+from tests.ui.conftest import LiveServer, Person
+
+pytestmark = pytest.mark.browser
+
+
+def pdf_text(p: Person, path: str) -> str:
+    r = p.context.request.get(path)
+    assert r.status == 200, (path, r.status, r.text()[:500])
+    assert r.headers["content-type"] == "application/pdf"
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.body())).pages)
+
+
+def open_case(p: Person, name: str) -> str:
+    p.page.goto("/cases")
+    p.page.get_by_role("link", name=name).first.click()
+    p.page.wait_for_url(re.compile(r"/cases/[0-9a-f-]{36}$"))
+    return p.page.url.rsplit("/", 1)[1]
+
+
+def step(p: Person, command: str, fields: dict[str, str] | None = None) -> None:
+    section = p.page.locator(f"#step-{command}")
+    for name, value in (fields or {}).items():
+        control = section.locator(f'[name="{name}"]')
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    section.locator("button[type=submit]").click()
+    p.page.wait_for_load_state()
+    assert p.page.locator(".error").count() == 0, p.page.locator(".error").inner_text()
+
+
+def fill_section(p: Person, aid: str, section: str, values: dict[str, str]) -> None:
+    p.page.goto(f"/cases/{aid}/questionnaire/{section}")
+    for name, value in values.items():
+        control = p.page.locator(f'[name="{name}"]')
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    p.page.get_by_role("button", name="保存する", exact=True).click()
+    p.page.wait_for_url(re.compile(r"ok=saved"))
+
+
+def choose(p: Person, select: str, text: str) -> None:
+    """Pick the option whose label contains ``text``, as a person scanning the list would."""
+    value = p.page.locator(f"{select} option", has_text=text).first.get_attribute("value")
+    p.page.select_option(select, value)
+
+
+def years_ago(today: dt.date, n: int) -> str:
+    return today.replace(year=today.year - n).isoformat()
+
+
+def test_a_company_lists_the_person_consents_answers_and_learns_the_result(
+    browser: Any, live: LiveServer, clock: FakeClock
+) -> None:
+    today = clock.now().date()
+    # The company's security officer lists the employee, records her consent, submits the roster.
+    company = Person(browser, live, clock, "sakura.security")
+    company.page.goto("/employees")
+    company.page.select_option("#f-person_id", label="田中 花子")
+    company.page.select_option("#f-cand-agency_id", label="経済産業省")
+    company.page.get_by_role("button", name="追加する").click()
+    row = company.page.locator("#employees tr", has_text="田中 花子")
+    row.get_by_role("button", name="名簿掲載に同意した").click()
+    company.page.locator("#employees tr", has_text="田中 花子").get_by_role("checkbox").check()
+    company.page.select_option("#f-roster-agency_id", label="経済産業省")
+    company.page.get_by_role("button", name="名簿を提出する").click()
+    company.page.wait_for_url(re.compile("ok=submitted"))
+    company.shot("company-employees-ja")
+
+    officer = Person(browser, live, clock, "meti.officer")
+    aid = open_case(officer, "田中 花子")
+    step(officer, "issue_notice")
+
+    person = Person(browser, live, clock, "tanaka.hanako")
+    person.page.goto(f"/cases/{aid}")
+    assert "調査事項の告知" in person.page.inner_text("main")
+    step(person, "consent")
+
+    head = Person(browser, live, clock, "meti.head")
+    head.page.goto(f"/cases/{aid}")
+    step(head, "request_investigation")
+
+    investigator = Person(browser, live, clock, "cao.investigator")
+    investigator.page.goto(f"/cases/{aid}")
+    step(investigator, "issue_questionnaire")
+
+    # The person answers section by section; one employment end date precedes its start.
+    dob = "1988-04-12"
+    p = person
+    fill_section(p, aid, "identity", {"identity.family_name": "田中", "identity.given_name": "花子",
+                 "identity.date_of_birth": dob, "identity.address": "東京都千代田区1-1",
+                 "identity.honseki": "東京都"})  # fmt: skip
+    fill_section(p, aid, "nationality", {"nationality.current": "JP",
+                 "nationality.history.0.nationality": "JP", "nationality.history.0.from": dob})  # fmt: skip
+    fill_section(p, aid, "family", {"family.members.0.relation": "mother",
+                 "family.members.0.name": "田中 洋子", "family.members.0.date_of_birth": "1960-02-02",
+                 "family.members.0.nationalities": "JP", "family.members.0.address": "東京都"})  # fmt: skip
+    wrong_end = years_ago(today, 13)
+    fill_section(p, aid, "employment", {"employment.entries.0.kind": "employed",
+                 "employment.entries.0.organisation": "さくら重工業",
+                 "employment.entries.0.start": years_ago(today, 12),
+                 "employment.entries.0.end": wrong_end})  # fmt: skip
+    fill_section(p, aid, "travel", {})
+    fill_section(p, aid, "foreign", {})
+    for section in ("criminal", "info_handling", "drugs", "mental_health", "drinking", "finances"):
+        fill_section(p, aid, section, {f"{section}.has_records": "no"})
+    p.page.goto(f"/cases/{aid}/questionnaire")
+    p.page.get_by_role("button", name="質問票を提出する").click()
+    assert p.page.locator("#error-summary").is_visible()
+    p.shot("person-questionnaire-errors-ja")
+    p.page.locator("#section-employment a").click()
+    field_error = p.page.locator(
+        ".field.invalid", has=p.page.locator('[name="employment.entries.0.end"]')
+    )
+    assert "終了日が開始日より前です" in field_error.inner_text()
+    p.page.fill('[name="employment.entries.0.end"]', "")
+    p.page.get_by_role("button", name="保存する", exact=True).click()
+    p.page.goto(f"/cases/{aid}/questionnaire")
+    p.page.get_by_role("button", name="質問票を提出する").click()
+    p.page.wait_for_url(re.compile(rf"/cases/{aid}\?ok=submitted"))
+    assert p.page.locator("#case-status").get_attribute("data-status") == "questionnaire_submitted"
+
+    investigator.page.goto(f"/cases/{aid}")
+    investigator.shot("investigator-case-ja")
+    step(investigator, "start_inquiries", {"target": "警視庁", "matter": "2",
+                                           "on": today.isoformat(), "outcome": "記録なし"})  # fmt: skip
+    step(investigator, "record_interview", {"held_on": today.isoformat(), "summary": "面接実施"})
+    findings = {f"findings.{n}": "特記事項なし" for n in range(1, 8)}
+    step(investigator, "report", {**findings, "opinion": "問題なし"})
+
+    adjudicator = Person(browser, live, clock, "meti.adjudicator")
+    adjudicator.page.goto(f"/cases/{aid}")
+    assert "調査記録" in adjudicator.page.inner_text("main")
+    step(adjudicator, "propose_decision", {"outcome": "favourable"})
+    head.page.goto(f"/cases/{aid}")
+    step(head, "confirm_decision")
+    officer.page.goto(f"/cases/{aid}")
+    step(officer, "notify_result")
+    officer.shot("agency-case-ja")
+
+    person.page.goto(f"/cases/{aid}")
+    assert "適合" in person.page.locator("#result-notice").inner_text()
+    person.shot("person-result-ja")
+    text = pdf_text(person, f"/cases/{aid}/notice.pdf")
+    assert "適性評価の結果の通知書" in text and "適合" in text and "田中 花子" in text
+
+    company.page.goto("/employees")
+    row_text = company.page.locator("#employees tr", has_text="田中 花子").inner_text()
+    assert "適合" in row_text
+    employer_pdf = pdf_text(company, f"/employees/{aid}/notice.pdf")
+    assert "雇用主宛て" in employer_pdf and "適合" in employer_pdf
+    # The company sees the result only: never the answers, the file or the case page.
+    company.page.goto(f"/cases/{aid}")
+    assert "要求は受け付けられませんでした" in company.page.inner_text("main")
+    assert "さくら重工業" not in company.page.inner_text("body")
+    for who in (company, officer, person, head, investigator, adjudicator):
+        who.close()
+
+
+def test_b_designation_material_handler_access_and_destruction(
+    browser: Any, live: LiveServer, clock: FakeClock, seeded: AppContext
+) -> None:
+    from fastapi.testclient import TestClient
+
+    today = clock.now().date()
+    flow = Flow(TestClient(live.server.config.app), clock)
+    misaki = flow.persons["misaki"]
+    makoto = flow.persons["makoto"]
+    # What a handler needs beforehand: a valid assessment (here an SDS), training, the undertaking.
+    flow.post("meti.officer", "/eligibility/sds", {"person_id": misaki, "reference": "SDS-1",
+              "sds_notified_on": years_ago(today, 1)}, 201)  # fmt: skip
+    for module in ("handling_rules", "social_media", "foreign_approaches"):
+        r = flow.post("meti.manager", "/training/assignments", {
+            "person_id": misaki, "module_code": module, "due_on": today.isoformat()}, 201)  # fmt: skip
+        flow.post("meti.manager", f"/training/assignments/{r['id']}/completion")
+    flow.post("suzuki.misaki", "/handlers/acknowledgements", {"person_id": misaki}, 201)
+
+    m = Person(browser, live, clock, "meti.manager")
+    m.page.goto("/designations")
+    m.page.select_option("#f-category_code", index=1)
+    m.page.fill("#f-document_number", "METI-CESI-0001")
+    m.page.fill("#f-title", "蓄電池サプライチェーンの脆弱性評価")
+    m.page.select_option("#f-marking", "mark")
+    m.page.fill("#f-start_on", today.isoformat())
+    m.page.fill("#f-expires_on", (today + dt.timedelta(days=4 * 365)).isoformat())
+    m.page.get_by_role("button", name="指定する").click()
+    m.page.wait_for_url(re.compile(r"/designations/[0-9a-f-]{36}\?ok=saved"))
+    assert "有効" in m.page.locator("#designation-state").inner_text()
+    designation_pdf = pdf_text(m, m.page.url.split("?")[0] + "/document.pdf")
+    assert (
+        "重要経済安保情報指定書" in designation_pdf and "蓄電池サプライチェーン" in designation_pdf
+    )
+
+    m.page.goto("/materials")
+    choose(m, "#f-designation_id", "METI-CESI-0001")
+    m.page.select_option("#f-kind", "document")
+    m.page.fill("#f-title", "脆弱性評価報告書")
+    m.page.fill("#f-copy_total", "1")
+    m.page.fill("#f-location", "第1金庫")
+    m.page.get_by_role("button", name="登録する").click()
+    m.page.wait_for_url(re.compile(r"/materials/[0-9a-f-]{36}\?ok=saved"))
+    material_url = m.page.url.split("?")[0]
+
+    m.page.goto("/handlers")
+    choose(m, "#f-designation_id", "METI-CESI-0001")
+    m.page.select_option("#f-h-person_id", label="鈴木 美咲")
+    m.page.fill("#f-department", "製造産業局")
+    m.page.get_by_role("button", name="指名する").click()
+    m.page.wait_for_url(re.compile("ok=saved"))
+    assert "取扱い可" in m.page.locator("#register tr", has_text="鈴木 美咲").inner_text()
+    register_pdf = pdf_text(m, "/handlers/register.pdf")
+    assert "取扱者名簿" in register_pdf and "鈴木 美咲" in register_pdf
+    m.shot("agency-handlers-ja")
+
+    m.page.goto("/access")
+    m.page.select_option("#f-person_id", label="鈴木 美咲")
+    choose(m, "#f-material_id", "脆弱性評価報告書")
+    m.page.select_option("#f-action", "read")
+    m.page.get_by_role("button", name="判断する").click()
+    decision = m.page.locator("#decision")
+    assert "取扱い可" in decision.inner_text()
+    assert decision.locator("li.met").count() == 9
+    m.page.select_option("#f-person_id", label="高橋 誠")  # no assessment, not a handler
+    choose(m, "#f-material_id", "脆弱性評価報告書")
+    m.page.select_option("#f-action", "read")
+    m.page.get_by_role("button", name="判断する").click()
+    assert "取扱い不可" in decision.inner_text()
+    unmet = {li.get_attribute("data-code") for li in decision.locator("li.unmet").all()}
+    assert {"no_eligibility", "not_handler"} <= unmet
+    assert "法第" in decision.inner_text() or "Act Art." in decision.inner_text()
+    m.shot("agency-access-decision-ja")
+
+    m.page.goto(material_url)
+    m.page.select_option("#f-destroyer_id", label="鈴木 美咲")
+    m.page.select_option("#f-witness_id", label="鈴木 美咲")
+    m.page.fill("#f-method", "裁断")
+    m.page.get_by_role("button", name="廃棄を記録する").click()
+    assert "立会人" in m.page.locator(".field.invalid").inner_text()  # the same person is refused
+    m.page.select_option("#f-witness_id", label="高橋 誠")
+    m.page.get_by_role("button", name="廃棄を記録する").click()
+    m.page.wait_for_url(re.compile("ok=saved"))
+    assert "廃棄済み" in m.page.locator("#material-status").inner_text()
+    certificate = pdf_text(m, material_url + "/destruction.pdf")
+    assert "廃棄証明書" in certificate and "高橋 誠" in certificate and "裁断" in certificate
+    m.close()
+    _ = makoto
+
+
+def test_c_the_language_switch_shows_the_same_page_in_both_languages(
+    browser: Any, live: LiveServer, clock: FakeClock
+) -> None:
+    shots: dict[str, Any] = {}
+    for user, path, role in (("inspector", "/oversight", "inspector"),
+                             ("meti.manager", "/designations", "agency"),
+                             ("cao.investigator", "/cases", "investigator"),
+                             ("tanaka.hanako", "/cases", "person"),
+                             ("sakura.security", "/employees", "company")):  # fmt: skip
+        p = Person(browser, live, clock, user)
+        p.page.goto(path)
+        assert p.page.locator("html").get_attribute("lang") == "ja"
+        ja_heading = p.page.locator("h1").inner_text()
+        shots[f"{role}-ja"] = p.shot(f"{role}-main-ja")
+        p.page.get_by_role("link", name="English").click()
+        p.page.wait_for_url(re.compile(re.escape(path) + "$"))
+        assert p.page.locator("html").get_attribute("lang") == "en"
+        en_heading = p.page.locator("h1").inner_text()
+        assert en_heading != ja_heading and en_heading.isascii(), (ja_heading, en_heading)
+        shots[f"{role}-en"] = p.shot(f"{role}-main-en")
+        p.page.get_by_role("link", name="日本語").click()
+        p.page.wait_for_url(re.compile(re.escape(path) + "$"))
+        assert p.page.locator("h1").inner_text() == ja_heading
+        p.close()
+    for path in shots.values():
+        assert path.stat().st_size > 5_000  # a real picture, not an empty page
