@@ -272,7 +272,8 @@ class AssessmentMachine(RuleBasedStateMachine):
         allowed = {s.value for s in EmployerStatus} | {"suspended"}
         for view in page.items:
             assert {f.name for f in dataclasses.fields(view)} == {
-                "assessment_id", "person_id", "agency_id", "status", "eligible_until"}  # fmt: skip
+                "assessment_id", "person_id", "agency_id", "status", "eligible_until",
+                "person_name"}  # fmt: skip
             assert view.status in allowed
 
     @invariant()
