@@ -31,9 +31,10 @@ def agencies(u: Ui) -> list[tuple[str, str]]:
     return [(str(o.id), o.name_ja if u.lang == "ja" else o.name_en) for o in page.items]
 
 
-def employees_page(u: Ui, preview: list[dict[str, Any]] | None = None, **extra: Any) -> Response:
-    offset = max(0, int(u.request.query_params.get("offset", "0") or 0))
-    q = (u.request.query_params.get("q") or "").strip()[:100]
+def employees_page(u: Ui, preview: list[dict[str, Any]] | None = None, q: str = "",
+                   **extra: Any) -> Response:  # fmt: skip
+    raw = u.request.query_params.get("offset", "0")
+    offset = int(raw) if raw.isdigit() else 0
     page = cases.list_for_employer(u.deps, u.subject, limit=200 if q else 25, offset=offset)
     items = [v for v in page.items if q in v.person_name] if q else page.items
     people = directory.list_persons(u.deps, u.subject, limit=200).items
@@ -47,6 +48,12 @@ def employees_page(u: Ui, preview: list[dict[str, Any]] | None = None, **extra: 
 @router.get("/employees")
 def employees(u: UiDep) -> Response:
     return employees_page(u)
+
+
+@router.post("/employees/search")
+def search(u: UiDep) -> Response:
+    """Search by name with POST, so that names stay out of URLs, logs and browser history."""
+    return employees_page(u, q=u.text("q", required=False, max_length=100))
 
 
 @router.post("/employees/candidates")

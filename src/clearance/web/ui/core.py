@@ -9,6 +9,7 @@ Imports: services, web (deps, i18n), Jinja2 and Starlette.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -68,6 +69,8 @@ def environment() -> Environment:
     path = str(resources.files("clearance.web").joinpath("templates"))
     env = Environment(loader=FileSystemLoader(path), autoescape=select_autoescape(["html"]))
     env.globals.update(labels=labels, label=labels.label)
+    # Answers and records shown as readable JSON (Japanese as is; autoescaped as text).
+    env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2, default=str)
     return env
 
 

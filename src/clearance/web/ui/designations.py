@@ -109,7 +109,7 @@ def detail_page(u: Ui, designation_id: uuid.UUID, **extra: Any) -> Response:
         for c in operators.certifications(u.deps, u.subject):
             contracts += [(str(k.id), f"{k.reference} ({names.get(str(k.operator_id), '')})")
                           for k in operators.contracts(u.deps, u.subject, c.id)
-                          if d.id in k.designation_ids and k.ended_at is None]  # fmt: skip
+                          if str(d.id) in map(str, k.designation_ids) and k.ended_at is None]  # fmt: skip
     return u.render("designation.html", d=d, state=state(d, u.deps.clock.now()),
                     provisions=provisions, notices=notices, names=names, contracts=contracts,
                     bases=[(b.value, u._(labels.BASIS[b.value])) for b in ProvisionBasis],

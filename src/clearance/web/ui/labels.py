@@ -243,3 +243,15 @@ CONDITION = {
     "department_not_authorised": N_("The department is authorised by the contract (companies)"),
     "material_not_held": N_("The material is held by the person's organisation"),
 }
+# The same text as ``domain.access.RULES[code].article`` (a unit test keeps them equal).
+ARTICLE = {
+    "designation_not_in_force": N_("Act Art. 3(1), 4 (term and cancellation)"),
+    "no_eligibility": N_("Act Art. 11, 12(1)(i)"),
+    "suspended": N_("Act Art. 12(1)(iii)"),
+    "not_handler": N_("Act Art. 11; model contract Art. 16(2) (need to know)"),
+    "duties_not_acknowledged": N_("Operational standards (handler undertaking)"),
+    "training_overdue": N_("Act Art. 10(1) (operator's education); regime training rules"),
+    "contract_not_in_force": N_("Act Art. 10(1)"),
+    "department_not_authorised": N_("Act Art. 10(1); model contract Art. 16(2)"),
+    "material_not_held": N_("Custody rules (holder organisation)"),
+}
