@@ -53,7 +53,7 @@ class Visible(HTMLParser):
         if tag in ("script", "style", "code", "pre") or a.get("translate") == "no":
             self.stack.append(tag)
             self.skip += 1
-            if tag == "script" and "src" not in a or tag == "style":
+            if (tag == "script" and "src" not in a) or tag == "style":
                 self.inline.append(tag)
         if "style" in a or any(k.startswith("on") for k in a):
             self.inline.append(f"{tag} attribute")
