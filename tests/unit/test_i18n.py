@@ -87,3 +87,19 @@ def test_codes_and_questionnaire_fields_have_labels() -> None:
         assert keys(spec.shape) <= set(labels.FIELD), spec.name
         assert choices(spec.shape) <= set(labels.CHOICE), spec.name
     assert set(labels.MATTER) == {1, 2, 3, 4, 5, 6, 7}
+
+
+def test_field_paths_read_as_a_person_would_say_them() -> None:
+    from clearance.web.ui.core import field_label
+
+    ja = i18n.load("ja").gettext
+    assert (
+        field_label("employment.entries.0.end", ja, "ja") == "過去10年間の職歴 › 記入欄 1 › 終了日"
+    )
+    assert field_label("rows.3.date_of_birth", ja, "ja") == "行 › 3 › 生年月日"
+    assert (
+        field_label("foreign.residences.1.start", ja, "ja")
+        == "外国の口座・居住歴 › 居住歴 › 記入欄 2 › 開始日"
+    )
+    assert field_label("expires_on", lambda s: s, "en") == "Expires on"
+    assert field_label("checklist.training", ja, "ja") == "申請：認定基準 › 取扱者の教育"

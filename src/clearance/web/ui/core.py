@@ -32,6 +32,8 @@ from clearance.domain.errors import (
     ValidationFailed,
 )
 from clearance.domain.organisations import Role
+from clearance.domain.periods import JST
+from clearance.domain.questionnaire import SECTIONS
 from clearance.services.context import Deps
 from clearance.web import i18n
 from clearance.web.deps import current_subject, get_ctx
@@ -68,10 +70,51 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
 def environment() -> Environment:
     path = str(resources.files("clearance.web").joinpath("templates"))
     env = Environment(loader=FileSystemLoader(path), autoescape=select_autoescape(["html"]))
-    env.globals.update(labels=labels, label=labels.label)
+    env.globals.update(labels=labels, label=labels.label, field_label=field_label,
+                       sections=frozenset(SECTIONS))  # fmt: skip
     # Answers and records shown as readable JSON (Japanese as is; autoescaped as text).
+    env.filters["jst"] = lambda v: _jst(v, "%Y-%m-%d %H:%M")
+    env.filters["jstdate"] = lambda v: _jst(v, "%Y-%m-%d")
     env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2, default=str)
     return env
+
+
+def _jst(value: Any, fmt: str) -> str:
+    """Times are stored in UTC and shown in Japan time, as the regime's periods are counted."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(JST).strftime(fmt)
+    return "" if value is None else str(value)
+
+
+def field_label(path: str, gettext: Callable[[str], str], lang: str) -> str:
+    """A person's name for a field path: ``employment.entries.0.end`` becomes "過去10年間の職歴 ›
+    記入欄 1 › 終了日"; ``rows.3.date_of_birth`` "行 3 › 生年月日"."""
+    parts = path.split(".")
+    out: list[str] = []
+    spec = SECTIONS.get(parts[0])
+    if spec is not None:
+        out.append(spec.title_ja if lang == "ja" else spec.title_en)
+        parts = parts[1:]
+    for i, part in enumerate(parts):
+        if part in ("entries", "members") and i + 1 < len(parts) and parts[i + 1].isdigit():
+            continue  # the section's own list: "記入欄 2" says enough
+        if part.isdigit():
+            row = parts[i - 1] == "rows" if i else False
+            out.append(part if row else f"{gettext('Entry')} {int(part) + 1}")
+        elif part in labels.FIELD:
+            out.append(gettext(labels.FIELD[part]))
+        elif part in labels.FORM_FIELD:
+            out.append(gettext(labels.FORM_FIELD[part]))
+        elif part in labels.CRITERION:
+            out.append(gettext(labels.CRITERION[part]))
+        else:
+            out.append(part)
+    return " › ".join(out)
 
 
 def translations(request: Request) -> i18n.Translations:

@@ -32,6 +32,7 @@ def overview(u: Ui, aid: uuid.UUID, problems: list[FieldProblem] | None = None,
     for p in problems or []:
         by_section.setdefault(p.field.split(".")[0], []).append(p)
     return u.render("questionnaire.html", aid=aid, views=views, specs=SECTIONS,
+                    section_base=f"/cases/{aid}/questionnaire/",
                     by_section=by_section, own=u.subject.person_id is not None, **extra)  # fmt: skip
 
 
