@@ -79,13 +79,13 @@ def environment() -> Environment:
     return env
 
 
-def _jst(value: Any, fmt: str) -> str:
+def _jst(value: object, fmt: str) -> str:
     """Times are stored in UTC and shown in Japan time, as the regime's periods are counted."""
     if isinstance(value, str):
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
         return value.astimezone(JST).strftime(fmt)
     return "" if value is None else str(value)
