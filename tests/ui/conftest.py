@@ -90,7 +90,8 @@ class Person:
             self.context.add_cookies([{"name": "clearance_lang", "value": lang, "url": live.url}])
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
-        self.page.on("dialog", lambda d: d.accept())
+        self.dialogs: list[str] = []  # confirmations shown before irreversible steps
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.accept()))
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         # Script errors and CSP refusals fail the test; a 4xx page is asserted where it is expected.

@@ -264,9 +264,11 @@ def test_b_designation_material_handler_access_and_destruction(
     m.page.get_by_role("button", name="廃棄を記録する").click()
     assert "立会人" in m.page.locator(".field.invalid").inner_text()  # the same person is refused
     m.page.select_option("#f-witness_id", label="高橋 誠")
+    m.dialogs.clear()
     m.page.get_by_role("button", name="廃棄を記録する").click()
     m.page.wait_for_url(re.compile("ok=saved"))
     assert "廃棄済み" in m.page.locator("#material-status").inner_text()
+    assert m.dialogs == ["この文書等を廃棄しますか。取り消すことはできません。"]
     certificate = pdf_text(m, material_url + "/destruction.pdf")
     assert "廃棄証明書" in certificate and "高橋 誠" in certificate and "裁断" in certificate
     m.close()
