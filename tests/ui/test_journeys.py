@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from clearance.bootstrap import AppContext
@@ -243,15 +244,17 @@ def test_b_designation_material_handler_access_and_destruction(
     m.page.select_option("#f-person_id", label="鈴木 美咲")
     choose(m, "#f-material_id", "脆弱性評価報告書")
     m.page.select_option("#f-action", "read")
+    m.page.evaluate("window.samePage = true")
     m.page.get_by_role("button", name="判断する").click()
     decision = m.page.locator("#decision")
-    assert "取扱い可" in decision.inner_text()
+    expect(decision).to_contain_text("取扱い可")
+    assert m.page.evaluate("window.samePage === true")  # replaced in place, no reload
     assert decision.locator("li.met").count() == 9
     m.page.select_option("#f-person_id", label="高橋 誠")  # no assessment, not a handler
     choose(m, "#f-material_id", "脆弱性評価報告書")
     m.page.select_option("#f-action", "read")
     m.page.get_by_role("button", name="判断する").click()
-    assert "取扱い不可" in decision.inner_text()
+    expect(decision).to_contain_text("取扱い不可")
     unmet = {li.get_attribute("data-code") for li in decision.locator("li.unmet").all()}
     assert {"no_eligibility", "not_handler"} <= unmet
     assert "法第11条" in decision.inner_text()  # each condition names its article
