@@ -164,6 +164,9 @@ def test_cancellation_and_expiry_notify_every_recipient_until_acknowledged(world
     f.post("meti.manager", f"/designations/{world.designation}/cancellation", {"reason": "公知化"})
     [notice] = f.get("meti.manager", f"/designations/{world.designation}/notices")
     assert notice["reason"] == "cancelled" and notice["acknowledged_at"] is None
+    [received] = f.get("sakura.security", "/designation-notices")  # the recipient's own list
+    assert received["notice"]["id"] == notice["id"] and received["document_number"]
+    assert f.get("meti.manager", "/designation-notices") == []  # addressed to the operator only
     f.post("sakura.security", f"/designation-notices/{notice['id']}/acknowledgement")
     [notice] = f.get("meti.manager", f"/designations/{world.designation}/notices")
     assert notice["acknowledged_by"] == "session:sakura.security"

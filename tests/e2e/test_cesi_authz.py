@@ -29,6 +29,7 @@ ROUTES: list[tuple[str, str, Any, set[str]]] = [
     ("POST", "/designations/expiry-run", None, {"meti.manager"}),
     ("POST", "/designations/{d}/provisions", {"basis": "art8", "recipient_name": "X"}, {"meti.manager"}),
     ("GET", "/designations/{d}/notices", None, {"meti.manager", "meti.head", "meti.certification", "inspector"}),
+    ("GET", "/designation-notices", None, {"meti.manager", "sakura.security"}),
     ("POST", "/designation-notices/{n}/acknowledgement", None, {"sakura.security"}),
     ("POST", "/certifications", {"operator_id": "{sakura}"}, {"meti.certification"}),
     ("GET", "/certifications", None, {"meti.certification", "meti.head", "meti.manager", "sakura.security"}),

@@ -256,11 +256,19 @@ def test_certification_contract_designation_and_custody_by_pages(
                  {"expires_on": (today + dt.timedelta(days=700)).isoformat()})  # fmt: skip
     manager.get(f"/designations/{did}")
     manager.post(f"/designations/{did}/cancellation", {"reason": "公知化"})
-    page = company.get("/employees")
-    ack = Browser(client.app, clock, "sakura.security")
-    detail = ack.get(f"/designations/{did}", expect=403)
-    assert "あなたの役割ではこの操作はできません" in detail or "見つからない" in detail
-    assert "解除" in manager.get(f"/designations/{did}")
+    detail = company.get(f"/designations/{did}", expect=403)  # the agency's ledger is not theirs
+    assert "あなたの役割ではこの操作はできません" in detail
+    notices = company.get("/materials").split('id="notices"')[1].split("</section>")[0]
+    assert "D-9" in notices and "解除" in notices
+    nid = re.search(r'action="/designation-notices/([0-9a-f-]{36})/acknowledgement"', notices)
+    assert nid
+    company.post(f"/designation-notices/{nid.group(1)}/acknowledgement")
+    assert (
+        "/acknowledgement"
+        not in company.get("/materials").split('id="notices"')[1].split("</section>")[0]
+    )
+    ledger = manager.get(f"/designations/{did}")
+    assert "解除" in ledger and "確認待ち" not in ledger  # the agency sees it acknowledged
 
     # Custody by pages: register, inventory with a missing copy opens an incident.
     d2 = manager.post("/designations", {"category_code": cat, "document_number": "D-10",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.designation import (
@@ -273,3 +273,26 @@ def provisions(deps: Deps, actor: Subject, *, designation_id: uuid.UUID) -> list
 def get(deps: Deps, actor: Subject, designation_id: uuid.UUID) -> Designation:
     with deps.uow() as uow:
         return load(deps, uow, actor, designation_id, Action.DESIGNATION_READ)[0]
+
+
+@dataclass(frozen=True)
+class ReceivedNotice:
+    """A notice as its recipient sees it: which designation (number and title) ended, and why."""
+
+    notice: DesignationNotice
+    document_number: str
+    title: str
+
+
+def received_notices(deps: Deps, actor: Subject) -> list[ReceivedNotice]:
+    """Expiry and cancellation notices addressed to the actor's organisation, newest first."""
+    with deps.uow() as uow:
+        authorize(deps, uow, actor, Action.DESIGNATION_ACKNOWLEDGE_NOTICE,
+                  Resource("designation_notice", org_id=actor.org_id))  # fmt: skip
+        out = []
+        for n in uow.records.find(
+            DesignationNotice, recipient_org_id=actor.org_id, order="sent_at"
+        ):
+            d = uow.records.get(Designation, n.designation_id)
+            out.append(ReceivedNotice(n, d.document_number if d else "", d.title if d else ""))
+        return out[::-1]

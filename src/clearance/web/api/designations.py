@@ -73,6 +73,12 @@ def notices(designation_id: uuid.UUID, subject: CurrentSubject,
     return ledger.notices(deps, subject, designation_id=designation_id)
 
 
+@router.get("/designation-notices", response_model=list[ledger.ReceivedNotice], tags=DES)
+def received_notices(subject: CurrentSubject, deps: DepsDep) -> list[ledger.ReceivedNotice]:
+    """Expiry and cancellation notices addressed to the caller's organisation, newest first."""
+    return ledger.received_notices(deps, subject)
+
+
 @router.post("/designation-notices/{notice_id}/acknowledgement", response_model=DesignationNotice,
              tags=DES)  # fmt: skip
 def acknowledge_notice(notice_id: uuid.UUID, subject: CurrentSubject,

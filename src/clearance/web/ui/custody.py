@@ -52,7 +52,9 @@ def materials_page(u: Ui, **extra: Any) -> Response:
     q = (u.request.query_params.get("q") or "").strip()[:100]
     rows = custody.materials(u.deps, u.subject, limit=200)
     rows = [m for m in rows if not q or q in m.title]
+    notices = designations.received_notices(u.deps, u.subject)
     return u.render("materials.html", rows=rows, q=q, designations=designation_choices(u),
+                    notices=notices,
                     kinds=[(k, u._(labels.MATERIAL_KIND[k])) for k in custody.KINDS], **extra)  # fmt: skip
 
 
@@ -74,6 +76,15 @@ def register(u: UiDep) -> Response:
     except ClearanceError as exc:
         return u.failed(materials_page, exc)
     return done(f"/materials/{made[0].id}", "saved")
+
+
+@router.post("/designation-notices/{notice_id}/acknowledgement")
+def acknowledge_notice(u: UiDep, notice_id: str) -> Response:
+    try:
+        designations.acknowledge_notice(u.deps, u.subject, oid(notice_id, "notice"))
+    except ClearanceError as exc:
+        return u.failed(materials_page, exc)
+    return done("/materials", "saved")
 
 
 @router.post("/inventories")
