@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from clearance.adapters.db.engine import make_engine
 from clearance.adapters.db.migrate import is_up_to_date, upgrade
 from clearance.adapters.db.uow import SqlUnitOfWorkFactory
+from clearance.adapters.mail import NoMailer, SmtpMailer
 from clearance.adapters.security import (
     AesGcmBox,
     AesGcmDataCipher,
@@ -81,6 +82,7 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> AppConte
             window_seconds=settings.login_window_seconds,
             max_lockout_seconds=settings.login_max_lockout_seconds,
         ),
+        mailer=mailer_for(settings),
         webauthn=PyWebAuthn(
             rp_id=settings.webauthn_rp_id,
             rp_name=settings.webauthn_rp_name,
@@ -88,6 +90,14 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> AppConte
         ),
     )
     return AppContext(settings, engine, deps)
+
+
+def mailer_for(settings: Settings) -> SmtpMailer | NoMailer:
+    if not settings.smtp_host:
+        return NoMailer()
+    return SmtpMailer(host=settings.smtp_host, port=settings.smtp_port, sender=settings.mail_from,
+                      user=settings.smtp_user, password=settings.smtp_password,
+                      starttls=settings.smtp_starttls)  # fmt: skip
 
 
 def cli_subject() -> Subject:

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     webauthn_rp_id: str = "localhost"  # the site's domain as WebAuthn sees it
     webauthn_rp_name: str = "Clearance"
     webauthn_origins: str = "http://localhost:8000"  # comma-separated origins allowed to sign
+    smtp_host: str | None = None  # reminders by e-mail; unset: in the application only
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "clearance@localhost"
     pdf_font: Path | None = None  # a Japanese TTF/OTF for PDF notices; default: system fonts
     argon2_memory_kib: int = Field(default=19_456, ge=8)  # ASVS floor: 19 MiB, t=2
     argon2_time_cost: int = Field(default=2, ge=1)

@@ -285,4 +285,58 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
         },
         Scope.ANY,
     ),
+    # -- oversight, reporting, reminders (issue 6) --------------------------------------------
+    _allow(
+        "reminders-of-own-org",
+        ORG_ROLES - {Role.SYSTEM_ADMIN},
+        {Action.REMINDER_READ},
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "contact-of-own-org",
+        ORG_ADMINS | {Role.SECURITY_OFFICER, Role.CESI_MANAGER},
+        {Action.CONTACT_MANAGE},
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "platform-operations",
+        frozenset({Role.SYSTEM_ADMIN}),
+        {Action.JOBS_RUN, Action.CONTACT_MANAGE, Action.REPORT_READ},
+        Scope.ANY,
+    ),
+    _allow(
+        "national-aggregates",
+        frozenset({Role.INSPECTOR, Role.STATISTICS_VIEWER}),
+        {Action.REPORT_READ, Action.TIMELINESS_READ},
+        Scope.ANY,
+    ),
+    _allow(
+        "timeliness-own-agency",
+        frozenset({Role.AGENCY_HEAD_DELEGATE, Role.ASSESSMENT_OFFICER, Role.ADJUDICATOR}),
+        {Action.TIMELINESS_READ},
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "timeliness-investigation-unit", INVESTIGATION_UNIT, {Action.TIMELINESS_READ}, Scope.ANY
+    ),
+    _allow(
+        "inspector-inspects",
+        frozenset({Role.INSPECTOR}),
+        {Action.INSPECTION_MANAGE, Action.INSPECTION_READ, Action.WHISTLE_READ},
+        Scope.ANY,
+    ),
+    _allow(
+        "agency-answers-inspections",
+        frozenset({Role.CESI_MANAGER, Role.AGENCY_HEAD_DELEGATE}),
+        {Action.INSPECTION_READ},
+        Scope.OWN_ORG,
+    ),
+    _allow(
+        "agency-responds-to-corrections",
+        frozenset({Role.CESI_MANAGER}),
+        {Action.INSPECTION_RESPOND},
+        Scope.OWN_ORG,
+    ),
+    # Anyone with an account may blow the whistle; only the Inspector reads the reports.
+    _allow("whistle-blowing", ALL_ROLES, {Action.WHISTLE_FILE}, Scope.ANY),
 )

@@ -1,20 +1,21 @@
-"""``clearance``: serve, db, demo, orgs, users, audit, totp."""
+"""``clearance``: serve, db, demo, orgs, users, audit, totp, vetting; jobs, report, synth and the
+offline audit checks are in ``cli.ops``."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 import typer.main
-from rich.console import Console
 from rich.table import Table
 
-from clearance.bootstrap import AppContext, build_context, cli_subject
-from clearance.config import load_settings
-from clearance.domain.errors import ClearanceError, ValidationFailed
+from clearance.bootstrap import AppContext, cli_subject
+from clearance.cli import ops
+from clearance.cli.common import context, err, fail, out, report_error
+from clearance.domain.errors import ClearanceError
 from clearance.domain.organisations import OrgKind, Role
 
 app = typer.Typer(help="Clearance: Japan's CESI security clearance system.", no_args_is_help=True)
@@ -28,38 +29,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(vetting_app, name="vetting")
-
-out = Console()
-err = Console(stderr=True)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
-
-
-def context(*, migrate: bool = True) -> AppContext:
-    """Settings are read here, once per command; the schema is brought up to date when asked."""
-    try:
-        ctx = build_context(load_settings())
-    except ClearanceError as exc:
-        fail(exc.message)
-    # typer vendors click and does not re-export get_current_context in its type stubs
-    typer.main.get_current_context().call_on_close(ctx.close)  # type: ignore[attr-defined]
-    try:
-        if migrate and not ctx.schema_ready():
-            ctx.migrate()
-    except ClearanceError as exc:
-        fail(exc.message)
-    return ctx
-
-
-def report_error(exc: ClearanceError) -> NoReturn:
-    if isinstance(exc, ValidationFailed) and exc.problems:
-        lines = "\n".join(f"  {p.field}: {p.message}" for p in exc.problems)
-        fail(f"{exc.message}\n{lines}")
-    fail(exc.message)
-
+ops.register(app, audit_app)  # jobs, report, synth, the offline audit checks
 
 # -- serve, demo, db -------------------------------------------------------------------------------
 

@@ -123,6 +123,15 @@ REQUIRED_PARAMETERS = frozenset(
         "second_official_required",
         "employer_told_not_conducted",
         "training_overdue_removes_handler",
+        "reminder_designation_expiry_days",
+        "reminder_eligibility_expiry_days",
+        "reminder_training_days",
+        "inventory_interval_months",
+        "reminder_complaint_days",
+        *(
+            f"timeliness_target_days_{s}"
+            for s in ("listing", "consent", "investigation", "adjudication", "notification")
+        ),
     }
 )
 

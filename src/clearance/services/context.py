@@ -10,6 +10,7 @@ from clearance.services.ports import (
     CheckpointStore,
     Clock,
     DataCipher,
+    Mailer,
     PasswordHasher,
     SecretBox,
     Totp,
@@ -40,3 +41,4 @@ class Deps:
     regime: Regime
     auth_policy: AuthPolicy
     webauthn: WebAuthn
+    mailer: Mailer

@@ -1,4 +1,4 @@
-"""``SqlRecordStore``: a small data mapper for the issue-4 records. Each record class maps to one
+"""``SqlRecordStore``: a small data mapper for the issue-4 and issue-6 records. Each record class maps to one
 table whose columns carry the record's field names; enums and dates are converted explicitly."""
 
 from __future__ import annotations
@@ -10,10 +10,20 @@ import typing
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import exc as sa_exc
 
 from clearance.adapters.db import tables_cesi as t
+from clearance.adapters.db import tables_ops as ops
 from clearance.domain.designation import Designation
 from clearance.domain.errors import Conflict
+from clearance.domain.oversight import (
+    Inspection,
+    InventoryRecord,
+    JobLock,
+    OrgContact,
+    Reminder,
+    WhistleReport,
+)
 from clearance.domain.records import (
     Acknowledgement,
     Certification,
@@ -32,6 +42,7 @@ from clearance.domain.records import (
 )
 
 R = TypeVar("R")
+KEYED = frozenset({Reminder, OrgContact, JobLock})
 TABLES: dict[type, Table] = {
     Designation: t.designations, DesignationEvent: t.designation_events,
     Provision: t.provisions, DesignationNotice: t.designation_notices,
@@ -40,6 +51,8 @@ TABLES: dict[type, Table] = {
     TrainingModule: t.training_modules, TrainingRecord: t.training_records,
     Handler: t.handlers, Acknowledgement: t.acknowledgements, Material: t.materials,
     CustodyEvent: t.custody_events, Incident: t.incidents,
+    Inspection: ops.inspections, WhistleReport: ops.whistle_reports, Reminder: ops.reminders,
+    OrgContact: ops.org_contacts, InventoryRecord: ops.inventories, JobLock: ops.job_locks,
 }  # fmt: skip
 
 
@@ -79,7 +92,19 @@ class SqlRecordStore:
         self.conn = conn
 
     def add(self, obj: Any) -> None:
-        self.conn.execute(insert(TABLES[type(obj)]).values(**_values(obj)))
+        """Insert. For records with a unique key besides the id (a reminder's key), a taken key
+        raises ``Conflict`` inside a savepoint, so the caller's transaction goes on."""
+        q = insert(TABLES[type(obj)]).values(**_values(obj))
+        if type(obj) not in KEYED:
+            self.conn.execute(q)
+            return
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(q)
+        except sa_exc.IntegrityError as exc:
+            raise Conflict(
+                "The change conflicts with existing data (a unique value is taken)."
+            ) from exc
 
     def get(self, cls: type[R], ident: Any) -> R | None:
         table = TABLES[cls]

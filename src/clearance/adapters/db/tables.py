@@ -234,7 +234,7 @@ assessment_events = Table(
     Column("to_status", String(40), nullable=False),
     Column("actor", String(200), nullable=False),
     Column("actor_account_id", Uuid, nullable=True),
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),  # reports and timeliness
 )
 
 person_keys = Table(
@@ -319,7 +319,7 @@ eligibilities = Table(
     Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=True),
     Column("sds_reference", String(100), nullable=True),
     Column("valid_from", UTCDateTime, nullable=False),
-    Column("valid_until", UTCDateTime, nullable=False),
+    Column("valid_until", UTCDateTime, nullable=False, index=True),  # reminders
     Column("suspended_at", UTCDateTime, nullable=True),
     Column("ended_at", UTCDateTime, nullable=True),
     Column("end_reason", String(40), nullable=True),
@@ -327,3 +327,4 @@ eligibilities = Table(
 
 # Designations, operators, custody (issue 4) extend the same metadata; imported last on purpose.
 from clearance.adapters.db import tables_cesi as _tables_cesi  # noqa: E402, F401
+from clearance.adapters.db import tables_ops as _tables_ops  # noqa: E402, F401  (issue 6)

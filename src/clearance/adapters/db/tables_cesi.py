@@ -36,7 +36,7 @@ designation_events = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("designation_id", Uuid, ForeignKey("designations.id"), nullable=False, index=True),
     Column("kind", String(16), nullable=False),  # designate | extend | cancel | expire
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),  # the annual report
     Column("actor", String(200), nullable=False),
     Column("expires_on", Date, nullable=True),
 )
@@ -136,7 +136,7 @@ training_records = Table(
     Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False, index=True),
     Column("module_code", String(40), ForeignKey("training_modules.code"), nullable=False),
     Column("assigned_at", UTCDateTime, nullable=False),
-    Column("due_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False, index=True),  # reminders
     Column("completed_at", UTCDateTime, nullable=True),
     Column("valid_until", UTCDateTime, nullable=True),
 )

@@ -22,6 +22,7 @@ from clearance.adapters.db.repositories import (
     SqlOrgRepository,
     SqlPersonRepository,
 )
+from clearance.adapters.db.stats import SqlStatistics
 from clearance.adapters.db.webauthn_store import SqlWebAuthnRepository
 from clearance.domain.errors import Conflict, InfrastructureError
 
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
     cases: SqlCaseRepository
     webauthn: SqlWebAuthnRepository
     records: SqlRecordStore
+    stats: SqlStatistics
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -69,6 +71,7 @@ class SqlUnitOfWork:
         self.cases = SqlCaseRepository(conn)
         self.webauthn = SqlWebAuthnRepository(conn)
         self.records = SqlRecordStore(conn)
+        self.stats = SqlStatistics(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -17,6 +17,7 @@ from clearance.domain.access import AccessAction, MaterialFacts, Span, decide_ac
 from clearance.domain.designation import Designation
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import new_id
+from clearance.domain.oversight import InventoryRecord
 from clearance.domain.records import (
     CustodyEvent,
     Incident,
@@ -244,6 +245,9 @@ def inventory(deps: Deps, actor: Subject, *, found: list[uuid.UUID]) -> Inventor
         now = deps.clock.now()
         for mid in set(found) & set(expected):
             uow.records.add(CustodyEvent(mid, "inventory", now, actor.label, None, {}))
+        if actor.org_id is not None:  # when the next inventory falls due (reminders)
+            uow.records.add(InventoryRecord(new_id(), actor.org_id, now, len(expected),
+                                            len(set(found) & set(expected)), len(missing)))  # fmt: skip
         incident = None
         if missing or unexpected:
             first = expected[missing[0]] if missing else uow.records.get(Material, unexpected[0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
+from typing import Any
 
 from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.designation import (
@@ -157,16 +158,30 @@ def run_expiry(deps: Deps, actor: Subject) -> int:
     """Notify recipients of designations that expired (once each). Safe to run at any frequency."""
     with deps.uow() as uow:
         decision = authorize(deps, uow, actor, Action.DESIGNATION_MANAGE, _res(None, actor.org_id))
-        day = today(deps)
-        due = [d for d in uow.records.find(Designation, agency_id=actor.org_id, cancelled_at=None)
-               if d.expires_on <= day
-               and not uow.records.count(DesignationEvent, designation_id=d.id, kind="expire")]  # fmt: skip
-        for d in due:
-            uow.records.add(DesignationEvent(d.id, "expire", deps.clock.now(), actor.label))
-            sent = _notify_recipients(deps, uow, d, "expired")
-            record(deps, uow, actor, Action.DESIGNATION_MANAGE, f"designation:{d.id}", decision,
-                   payload={"command": "expire", "notices": sent})  # fmt: skip
-        uow.commit()
+        return _expire(deps, uow, actor, decision, agency_id=actor.org_id)
+
+
+def run_expiry_all(deps: Deps, actor: Subject) -> int:
+    """The same for every agency, for the scheduled jobs (``clearance jobs run``)."""
+    with deps.uow() as uow:
+        decision = authorize(deps, uow, actor, Action.JOBS_RUN, Resource("jobs"))
+        return _expire(deps, uow, actor, decision, agency_id=None)
+
+
+def _expire(deps: Deps, uow: UnitOfWork, actor: Subject, decision: Decision,
+            agency_id: uuid.UUID | None) -> int:  # fmt: skip
+    day = today(deps)
+    scope: dict[str, Any] = {"agency_id": agency_id} if agency_id else {}
+    action = Action.DESIGNATION_MANAGE if agency_id else Action.JOBS_RUN
+    due = [d for d in uow.records.find(Designation, cancelled_at=None, **scope)
+           if d.expires_on <= day
+           and not uow.records.count(DesignationEvent, designation_id=d.id, kind="expire")]  # fmt: skip
+    for d in due:
+        uow.records.add(DesignationEvent(d.id, "expire", deps.clock.now(), actor.label))
+        sent = _notify_recipients(deps, uow, d, "expired")
+        record(deps, uow, actor, action, f"designation:{d.id}", decision,
+               payload={"command": "expire", "notices": sent})  # fmt: skip
+    uow.commit()
     return len(due)
 
 
