@@ -19,6 +19,7 @@ from clearance.web.api import (
     custody,
     designations,
     directory,
+    oversight,
     webauthn,
 )
 from clearance.web.middleware import BodySizeLimit, SecurityHeaders
@@ -67,7 +68,7 @@ def create_app(ctx: AppContext) -> FastAPI:
 
     for router in (
         auth.router, webauthn.router, directory.router, audit.router, assessments.router,
-        casework.router, designations.router, custody.router,
+        casework.router, designations.router, custody.router, oversight.router,
     ):  # fmt: skip
         app.include_router(router, prefix="/api/v1")
     app.include_router(pages.router)
