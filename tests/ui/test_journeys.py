@@ -304,3 +304,35 @@ def test_c_the_language_switch_shows_the_same_page_in_both_languages(
         p.close()
     for path in shots.values():
         assert path.stat().st_size > 5_000  # a real picture, not an empty page
+
+
+def test_d_the_annual_report_and_the_timeliness_charts_render(
+    browser: Any, live: LiveServer, clock: FakeClock
+) -> None:
+    from fastapi.testclient import TestClient
+
+    flow = Flow(TestClient(live.server.config.app), clock)
+    today = clock.now().date()
+    flow.post("meti.manager", "/designations", {
+        "category_code": "A1", "document_number": "R-2026-1", "title": "報告用", "marking": "mark",
+        "start_on": today.isoformat(), "expires_on": today.replace(year=today.year + 2).isoformat()},
+        201)  # fmt: skip
+    flow.favourable()
+    inspector = Person(browser, live, clock, "inspector")
+    inspector.page.goto(f"/report?year={today.year}")
+    chart = inspector.page.locator("#chart-designations svg")
+    expect(chart).to_be_visible()
+    widths = [float(r.get_attribute("width") or 0) for r in chart.locator("rect").all()]
+    assert len(widths) == 5 and max(widths) > 100  # one bar per figure, scaled
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100  # drawn, not collapsed
+    assert inspector.page.locator('[data-figure="results.favourable"]').inner_text() == "1"
+    inspector.shot("inspector-annual-report-ja")
+    text = pdf_text(inspector, f"/report/{today.year}.pdf")
+    assert "重要経済安保情報に関する年次報告" in text and "新規指定" in text
+    inspector.close()
+    head = Person(browser, live, clock, "meti.head")
+    head.page.goto("/timeliness")
+    expect(head.page.locator("#chart-p90 svg")).to_be_visible()
+    head.shot("agency-timeliness-ja")
+    head.close()

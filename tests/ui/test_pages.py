@@ -18,17 +18,19 @@ from tests.e2e.flows import Flow
 from tests.ui.browserless import Browser
 
 PAGES = {
-    "tanaka.hanako": ["/", "/cases", "/me/export"],
+    "tanaka.hanako": ["/", "/cases", "/me/export", "/whistle"],
     "sakura.security": ["/", "/employees", "/materials", "/handlers", "/access", "/incidents",
-                        "/certifications"],
-    "meti.manager": ["/", "/designations", "/materials", "/handlers", "/access", "/incidents"],
+                        "/certifications", "/reminders"],
+    "meti.manager": ["/", "/designations", "/materials", "/handlers", "/access", "/incidents",
+                     "/inspections", "/reminders"],
     "meti.officer": ["/", "/cases"],
     "meti.adjudicator": ["/", "/cases"],
-    "meti.head": ["/", "/cases", "/complaints", "/designations", "/certifications"],
+    "meti.head": ["/", "/cases", "/complaints", "/designations", "/certifications", "/timeliness"],
     "meti.certification": ["/", "/certifications", "/designations"],
     "meti.complaints": ["/", "/complaints", "/cases"],
     "cao.investigator": ["/", "/cases"],
-    "inspector": ["/", "/oversight", "/designations"],
+    "inspector": ["/", "/oversight", "/designations", "/report?year=2026", "/timeliness",
+                  "/inspections", "/whistle"],
 }  # fmt: skip
 # Latin text a Japanese page may show: product and format names, the language link, user names,
 # codes and identifiers (anything with a digit, dot, hyphen or underscore is data, not prose).
@@ -306,3 +308,57 @@ def test_the_inspector_reads_and_cannot_change(client: TestClient, clock: FakeCl
                                  "expires_on": (today + dt.timedelta(days=9)).isoformat()},
                expect=403)  # fmt: skip
     assert "あなたの役割ではこの操作はできません" in r.text
+
+
+def test_oversight_pages_work_end_to_end(client: TestClient, clock: FakeClock) -> None:
+    today = clock.now().date()
+    manager = Browser(client.app, clock, "meti.manager")
+    manager.get("/designations")
+    cat = client.app.state.ctx.deps.regime.categories[0].code  # type: ignore[attr-defined]
+    r = manager.post("/designations", {"category_code": cat, "document_number": "O-1",
+                     "title": "検証対象", "marking": "mark", "start_on": today.isoformat(),
+                     "expires_on": (today + dt.timedelta(days=30)).isoformat()})  # fmt: skip
+    did = r.headers["location"].split("/")[2].split("?")[0]
+    inspector = Browser(client.app, clock, "inspector")
+    inspector.get("/inspections")
+    inspector.post("/inspections", {"designation_id": did, "findings": "表示の確認"})
+    page = inspector.get("/inspections")
+    iid = re.search(r'id="inspection-([0-9a-f-]{36})"', page)
+    assert iid
+    inspector.post(f"/inspections/{iid.group(1)}/request_correction", {"text": "表示を是正"})
+    page = manager.get("/inspections")
+    assert "表示を是正" in page and "回答を送る" in page
+    manager.post(f"/inspections/{iid.group(1)}/respond", {"text": "是正済み"})
+    assert "是正済み" in inspector.get("/inspections")
+    # Whistle-blowing: the form for anyone, the text for the Inspector only.
+    person = Browser(client.app, clock, "tanaka.hanako")
+    person.get("/whistle")
+    person.post("/whistle", {"text": "不適切な指定の疑い", "contact": ""})
+    listing = inspector.get("/whistle")
+    rid = re.search(r'href="/whistle/([0-9a-f-]{36})"', listing)
+    assert rid and "不適切な指定の疑い" not in listing
+    assert "不適切な指定の疑い" in inspector.get(f"/whistle/{rid.group(1)}")
+    assert manager.c.get(f"/whistle/{rid.group(1)}").status_code == 403
+    # Reminders: the contact address, the jobs, the list.
+    manager.get("/reminders")
+    manager.post("/reminders/contact", {"email": "office@meti.example.go.jp"})
+    from clearance.bootstrap import cli_subject
+    from clearance.services.oversight import jobs
+
+    jobs.run(client.app.state.ctx.deps, cli_subject())  # type: ignore[attr-defined]
+    assert "O-1" in manager.get("/reminders")
+    # The report and its exports.
+    page = inspector.get(f"/report?year={today.year}")
+    assert 'data-figure="designations.designate">1<' in page and "<svg" in page
+    csv_text = inspector.c.get(f"/report/{today.year}.csv").text
+    assert "designations" in csv_text and "検証対象" not in csv_text
+    assert (
+        inspector.c.get(f"/report/{today.year}.json").json()["totals"]["oversight"][
+            "correction_requests"
+        ]
+        == 1
+    )
+    assert inspector.c.get(f"/report/{today.year}.pdf").headers["content-type"] == "application/pdf"
+    assert manager.c.get(f"/report?year={today.year}").status_code == 403
+    timeliness = Browser(client.app, clock, "meti.head").get("/timeliness")
+    assert 'id="stages"' in timeliness

@@ -9,7 +9,15 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from clearance.web.ui import agency, cases, company, custody, designations, questionnaire
+    from clearance.web.ui import (
+        agency,
+        cases,
+        company,
+        custody,
+        designations,
+        oversight,
+        questionnaire,
+    )
 
     return [cases.router, questionnaire.router, company.router, designations.router,
-            custody.router, agency.router]  # fmt: skip
+            custody.router, agency.router, oversight.router]  # fmt: skip

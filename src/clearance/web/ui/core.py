@@ -62,6 +62,15 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
                                                        R.OPERATOR_MANAGEMENT}),
         ("/complaints", i18n.N_("Complaints"), {R.COMPLAINTS_OFFICER, R.AGENCY_HEAD_DELEGATE}),
         ("/oversight", i18n.N_("Oversight"), {R.INSPECTOR, R.SYSTEM_ADMIN}),
+        ("/report", i18n.N_("Annual report"), {R.INSPECTOR, R.STATISTICS_VIEWER, R.SYSTEM_ADMIN}),
+        ("/timeliness", i18n.N_("Timeliness"), {R.AGENCY_HEAD_DELEGATE, R.ASSESSMENT_OFFICER,
+                                                R.ADJUDICATOR, R.INVESTIGATOR,
+                                                R.INVESTIGATION_SUPERVISOR, R.INSPECTOR,
+                                                R.STATISTICS_VIEWER}),
+        ("/inspections", i18n.N_("Inspections"), {R.INSPECTOR, R.CESI_MANAGER,
+                                                  R.AGENCY_HEAD_DELEGATE}),
+        ("/reminders", i18n.N_("Reminders"), set(Role) - {R.ASSESSED_PERSON, R.SYSTEM_ADMIN}),
+        ("/whistle", i18n.N_("Report a concern"), set(Role)),
         ("/me/export", i18n.N_("My data"), {R.ASSESSED_PERSON}),
     )
 )  # fmt: skip

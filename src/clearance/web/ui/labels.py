@@ -276,3 +276,55 @@ FORM_FIELD = {
     "findings": N_("Findings"), "checklist": N_("Application: the certification criteria"),
     "rows": N_("Row"), "header": N_("Header"),
 }  # fmt: skip
+REPORT_SECTION = {
+    "designations": N_("Designations"), "provisions": N_("Provisions"),
+    "assessments": N_("Suitability assessments"), "results": N_("Results notified"),
+    "complaints": N_("Complaints"), "certifications": N_("Certification of operators"),
+    "incidents": N_("Incidents"), "oversight": N_("Independent oversight"),
+}  # fmt: skip
+REPORT_FIGURE = {
+    "designations.designate": N_("New designations"),
+    "designations.extend": N_("Extensions"),
+    "designations.cancel": N_("Cancellations"),
+    "designations.expired": N_("Expired"),
+    "designations.in_force": N_("In force at the end of the year"),
+    "provisions.art6": N_("Art. 6: within the agency"),
+    "provisions.art8": N_("Art. 8: to another agency"),
+    "provisions.art9": N_("Art. 9: to a foreign government or international organisation"),
+    "provisions.art10": N_("Art. 10: to a qualified business operator under contract"),
+    "assessments.issue_notice": N_("Persons asked for consent"),
+    "assessments.request_investigation": N_("Investigations requested"),
+    "assessments.reuse_investigation": N_("Earlier investigations reused"),
+    "assessments.refuse": N_("Consent refused"),
+    "assessments.withdraw": N_("Consent withdrawn"),
+    "results.favourable": N_("Favourable"),
+    "results.unfavourable": N_("Unfavourable"),
+    "complaints.filed": N_("Complaints filed"),
+    "complaints.answered": N_("Complaints answered"),
+    "certifications.apply": N_("Applications for certification"),
+    "certifications.certify": N_("Certifications granted"),
+    "certifications.refuse": N_("Certifications refused"),
+    "certifications.suspend": N_("Certifications suspended"),
+    "certifications.cancel": N_("Certifications cancelled"),
+    "incidents.loss": N_("Loss"),
+    "incidents.leak": N_("Leak"),
+    "incidents.suspected_leak": N_("Suspected leak"),
+    "incidents.discrepancy": N_("Inventory discrepancy"),
+    "oversight.correction_requests": N_("Correction requests by the Inspector"),
+    "oversight.whistle_reports": N_("Whistle-blowing reports received"),
+}
+STAGE = {
+    "listing": N_("Listing"), "consent": N_("Consent"), "investigation": N_("Investigation"),
+    "adjudication": N_("Adjudication"), "notification": N_("Notification"),
+}  # fmt: skip
+REMINDER_KIND = {
+    "designation_expiry": N_("Designation nearing expiry"),
+    "eligibility_expiry": N_("Eligibility nearing its end"),
+    "training_due": N_("Training due"),
+    "inventory_due": N_("Inventory due"),
+    "complaint_waiting": N_("Complaint waiting"),
+}
+INSPECTION_STATUS = {
+    "open": N_("Open"), "correction_requested": N_("Correction requested"),
+    "responded": N_("Agency responded"), "closed": N_("Closed"),
+}  # fmt: skip
