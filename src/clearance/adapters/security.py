@@ -179,6 +179,14 @@ class DirectoryCheckpointStore:
         os.replace(latest_tmp, self.directory / "latest.txt")
         return str(path)
 
+    def write_file(self, name: str, text: str) -> str:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / name
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, path)
+        return str(path)
+
     def latest(self) -> str | None:
         path = self.directory / "latest.txt"
         return path.read_text("utf-8") if path.is_file() else None

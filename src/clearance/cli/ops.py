@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from clearance.bootstrap import cli_subject
-from clearance.cli.common import context, out, report_error
+from clearance.cli.common import context, err, fail, out, report_error
 from clearance.domain.errors import ClearanceError
 
 jobs_app = typer.Typer(help="Scheduled work (safe to run from cron at any frequency).",
@@ -14,7 +17,55 @@ jobs_app = typer.Typer(help="Scheduled work (safe to run from cron at any freque
 
 def register(app: typer.Typer, audit_app: typer.Typer) -> None:
     app.add_typer(jobs_app, name="jobs")
-    _ = audit_app
+    audit_app.command("consistency")(audit_consistency)
+    audit_app.command("check-inclusion")(audit_check_inclusion)
+
+
+def _key(key: str | None, directory: Path) -> str:
+    """The verifier key: given, or the ``verifier-key.txt`` published with the checkpoints."""
+    if key:
+        path = Path(key)
+        return path.read_text("utf-8").strip() if path.is_file() else key.strip()
+    published = directory / "verifier-key.txt"
+    if not published.is_file():
+        fail("Give the log's verifier key with --key (text or a file).")
+    return published.read_text("utf-8").strip()
+
+
+def audit_consistency(
+    old: Annotated[Path, typer.Argument(help="The older checkpoint file", exists=True)],
+    new: Annotated[Path, typer.Argument(help="The newer checkpoint file", exists=True)],
+    key: Annotated[str | None, typer.Option(help="Verifier key (text or file); default: verifier-key.txt beside NEW")] = None,
+) -> None:  # fmt: skip
+    """Offline: verify that NEW extends OLD, with only the public key and the copied directory
+    (signatures, then the chain of consistency proofs). Exit 1 naming what failed."""
+    from clearance.audit.offline import OfflineCheckFailed, consistency
+
+    try:
+        sizes = consistency(new.parent, old.read_text("utf-8"), new.read_text("utf-8"),
+                            _key(key, new.parent))  # fmt: skip
+    except (OfflineCheckFailed, ValueError) as exc:
+        err.print(f"[bold red]FAILED[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    out.print(f"OK: the log of {sizes[-1]} entries extends the log of {sizes[0]} entries "
+              f"(checked through {len(sizes) - 1} proof(s)).", highlight=False)  # fmt: skip
+
+
+def audit_check_inclusion(
+    proof: Annotated[Path, typer.Argument(help="Output of 'clearance audit prove'", exists=True)],
+    checkpoint: Annotated[Path, typer.Argument(help="A signed checkpoint file", exists=True)],
+    key: Annotated[str | None, typer.Option(help="Verifier key (text or file); default: verifier-key.txt beside the checkpoint")] = None,
+) -> None:  # fmt: skip
+    """Offline: verify that an entry is in the signed tree of a checkpoint."""
+    from clearance.audit.offline import OfflineCheckFailed, inclusion
+
+    try:
+        cp = inclusion(proof.read_text("utf-8"), checkpoint.read_text("utf-8"),
+                       _key(key, checkpoint.parent))  # fmt: skip
+    except (OfflineCheckFailed, ValueError, KeyError) as exc:
+        err.print(f"[bold red]FAILED[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    out.print(f"OK: the entry is in the signed tree of {cp.size} entries.", highlight=False)
 
 
 @jobs_app.command("run")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from clearance.audit.merkle import (
     root_of,
     verify_inclusion,
 )
+from clearance.audit.offline import proof_name
 from clearance.audit.verify import VerifyReport, verify_entries
 from clearance.authz.model import Action, Resource, Subject
 from clearance.domain.errors import NotFound, ValidationFailed
@@ -62,7 +64,20 @@ def write_checkpoint(deps: Deps, actor: Subject) -> WrittenCheckpoint:
         )
     cp = Checkpoint(deps.signer.name, report.size, report.root)
     text = deps.signer.sign(cp)
+    previous = deps.checkpoints.latest()
     path = deps.checkpoints.write(text, size=cp.size, at=deps.clock.now())
+    # What an inspector needs offline: the verifier key and a proof that this tree extends the
+    # previous checkpoint's (docs/audit.md, ``clearance audit consistency``).
+    deps.checkpoints.write_file("verifier-key.txt", deps.signer.verifier_key() + "\n")
+    if previous:
+        old = parse_checkpoint(deps, previous)
+        if 1 <= old.size < cp.size:
+            with deps.uow() as uow:
+                leaves = uow.audit.leaf_hashes(cp.size)
+            proof = {"old_size": old.size, "new_size": cp.size, "old_root": b64(old.root),
+                     "new_root": b64(cp.root),
+                     "proof": [b64(p) for p in consistency_proof(old.size, leaves)]}  # fmt: skip
+            deps.checkpoints.write_file(proof_name(old.size, cp.size), json.dumps(proof, indent=2))
     return WrittenCheckpoint(path, text, cp)
 
 
