@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from clearance.cli.main import app
-from tests.e2e.test_cli import env, run, tamper  # noqa: F401 - the fixture and helpers
+from tests.e2e.test_cli import run, tamper
 
 runner = CliRunner()
 
