@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 FORMAT_VERSION = 1
+_encode = json.encoder.encode_basestring
 
 
 def canonical_json(value: Any) -> str:
@@ -57,17 +58,19 @@ class AuditEntry:
     payload: str  # canonical JSON text
 
     def canonical_bytes(self) -> bytes:
-        dumps = json.dumps
+        # The C string encoder of the json module: the same bytes as json.dumps(ensure_ascii=False)
+        # for strings, several times faster (verification runs this for every entry).
+        s = _encode
         text = (
-            '{"action":' + dumps(self.action, ensure_ascii=False)
-            + ',"actor":' + dumps(self.actor, ensure_ascii=False)
-            + ',"decision":' + dumps(self.decision, ensure_ascii=False)
+            '{"action":' + s(self.action)
+            + ',"actor":' + s(self.actor)
+            + ',"decision":' + s(self.decision)
             + ',"payload":' + self.payload
-            + ',"purpose":' + dumps(self.purpose, ensure_ascii=False)
-            + ',"rule":' + dumps(self.rule, ensure_ascii=False)
+            + ',"purpose":' + (s(self.purpose) if self.purpose is not None else "null")
+            + ',"rule":' + (s(self.rule) if self.rule is not None else "null")
             + ',"seq":' + str(self.seq)
-            + ',"target":' + dumps(self.target, ensure_ascii=False)
-            + ',"time":' + dumps(self.time, ensure_ascii=False)
+            + ',"target":' + s(self.target)
+            + ',"time":' + s(self.time)
             + ',"v":' + str(FORMAT_VERSION)
             + "}"
         )  # fmt: skip

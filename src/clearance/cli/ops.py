@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,6 +18,7 @@ jobs_app = typer.Typer(help="Scheduled work (safe to run from cron at any freque
 
 def register(app: typer.Typer, audit_app: typer.Typer) -> None:
     app.add_typer(jobs_app, name="jobs")
+    app.command("synth")(synth)
     audit_app.command("consistency")(audit_consistency)
     audit_app.command("check-inclusion")(audit_check_inclusion)
 
@@ -83,3 +85,34 @@ def jobs_run() -> None:
     out.print(f"Expiry notices: {notices}\nReminders added: {report.reminders_added}\n"
               f"Reminders sent: {report.reminders_sent}\n"
               f"Checkpoint: {report.checkpoint_size or 'not needed'}", highlight=False)  # fmt: skip
+
+
+def synth(
+    persons: Annotated[int, typer.Option(min=10, max=20_000_000, help="How many persons")] = 10_000,
+    audit_entries: Annotated[int | None, typer.Option(min=0, help="Audit entries (default: 10 per person)")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (the same seed, the same world)")] = 2025,
+) -> None:  # fmt: skip
+    """Generate a realistic national-scale world (after the demo data) for benchmarks and demos:
+    1,000,000 persons, 100,000 designations, 1,000,000 materials and 10,000,000 audit entries at
+    --persons 1000000 (PostgreSQL recommended)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from clearance.services import demo
+    from clearance.tools.synth import Size, generate
+
+    ctx = context()
+    with contextlib.suppress(ClearanceError):  # already seeded: the world goes beside it
+        demo.seed(ctx.deps, cli_subject())
+    size = Size.for_persons(persons, audit_entries)
+    tasks: dict[str, Any] = {}
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=out) as bar:  # fmt: skip
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        counts = generate(ctx.engine, size, categories=[c.code for c in ctx.deps.regime.categories],
+                          now=ctx.deps.clock.now(), seed=seed, progress=progress)  # fmt: skip
+    out.print("Generated: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), highlight=False)
