@@ -93,7 +93,7 @@ class SqlAuditRepository:
             q = select(*cols).where(c.seq > after).order_by(c.seq).limit(SCAN_BATCH)
             if stop is not None:
                 q = q.where(c.seq <= stop)
-            rows = self.conn.execute(q).tuples().all()  # plain tuples: no Row objects to build
+            rows = self.conn.execute(q).all()
             if not rows:
                 return
             for r in rows:
