@@ -212,7 +212,7 @@ class World:
                     outcome = "favourable" if self.rng.random() < 0.98 else "unfavourable"
                 if prev is Status.RESULT_NOTIFIED and outcome == "favourable":
                     eligibilities.append({"id": self._uuid(), "person_id": pid, "agency_id": agency,
-                                          "source": "assessment", "assessment_id": aid,
+                                          "source": "cesi", "assessment_id": aid,
                                           "sds_reference": None, "valid_from": at,
                                           "valid_until": add_months(at, 120),
                                           "suspended_at": None, "ended_at": None, "end_reason": None})  # fmt: skip

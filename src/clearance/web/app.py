@@ -80,3 +80,13 @@ def create_app(ctx: AppContext) -> FastAPI:
     app.add_middleware(BodySizeLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=ctx.settings.production)
     return app
+
+
+def from_environment() -> FastAPI:
+    """For process managers and several workers: ``uvicorn --factory
+    clearance.web.app:from_environment --workers N`` (settings from ``CLEARANCE_*``). Every
+    process keeps its state in the database, so any number of them can serve one PostgreSQL."""
+    from clearance.bootstrap import build_context
+    from clearance.config import load_settings
+
+    return create_app(build_context(load_settings()))

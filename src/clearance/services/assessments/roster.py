@@ -26,7 +26,7 @@ CSV_COLUMNS = (
     "family_name", "given_name", "family_name_kana", "given_name_kana", "date_of_birth",
     "listing_consent_date", "dispatching_employer_code",
 )  # fmt: skip
-MAX_ROWS = 5000
+MAX_ROWS = 100_000  # one file; bigger rosters go in several files
 
 
 def _agency(uow: UnitOfWork, agency_id: uuid.UUID) -> None:
