@@ -110,11 +110,10 @@ def main(argv: list[str] | None = None) -> int:
 
     port = 18000 + random.randrange(2000)
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",  # noqa: S603 - our own server
-                               "clearance.web.app:from_environment",
-                               "--host", "127.0.0.1", "--port", str(port), "--workers",
-                               str(args.workers), "--log-level", "warning", "--no-access-log"],
-                              env=env)  # fmt: skip
+    # ``clearance serve --workers N``: N processes on one port (SO_REUSEPORT, TCP_NODELAY kept).
+    server = subprocess.Popen([sys.executable, "-m", "clearance.cli.main", "serve", "--host",  # noqa: S603
+                               "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         for _ in range(200):
             try:

@@ -71,12 +71,19 @@ def serve(
     demo: Annotated[bool, typer.Option("--demo", help="Seed demo data on first start and print the demo accounts.")] = False,
     host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Processes sharing the port (PostgreSQL).")] = 1,
+    reuse_port: Annotated[bool, typer.Option(hidden=True)] = False,
 ) -> None:  # fmt: skip
     """Run the web service (API, browser pages)."""
     import uvicorn
 
     from clearance.web.app import create_app
 
+    if workers > 1:
+        from clearance.cli.ops import serve_workers
+
+        serve_workers(workers, host, port, demo)
+        return
     ctx = context()
     if demo:
         if ctx.settings.production:
@@ -89,7 +96,13 @@ def serve(
         print_demo_accounts(host, port)
     start_periodic_checkpoints(ctx)
     out.print(f"Clearance listening on http://{host}:{port} (database: {ctx.engine.url!r})")
-    uvicorn.run(create_app(ctx), host=host, port=port, log_level="info", server_header=False)
+    if not reuse_port:
+        uvicorn.run(create_app(ctx), host=host, port=port, log_level="info", server_header=False)
+        return
+    from clearance.cli.ops import listening_socket
+
+    config = uvicorn.Config(create_app(ctx), log_level="info", server_header=False)
+    uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
 
 
 def start_periodic_checkpoints(ctx: AppContext) -> None:
@@ -326,3 +339,7 @@ def vetting_purge() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import signal
+import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -116,3 +120,42 @@ def synth(
         counts = generate(ctx.engine, size, categories=[c.code for c in ctx.deps.regime.categories],
                           now=ctx.deps.clock.now(), seed=seed, progress=progress)  # fmt: skip
     out.print("Generated: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), highlight=False)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP listener shared by several processes (SO_REUSEPORT: the kernel spreads connections).
+    Created with ``IPPROTO_TCP`` so accepted connections get TCP_NODELAY; uvicorn's own
+    ``--workers`` loses it and every keep-alive request then waits ~40 ms for a delayed ACK
+    (uvicorn issue #3149)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_workers(workers: int, host: str | None, port: int | None, demo: bool) -> None:
+    """Start ``workers`` server processes on one port and stop them together."""
+    ctx = context()  # migrate (and seed the demo) once, before the workers start
+    host, port = host or ctx.settings.host, port or ctx.settings.port
+    if demo:
+        from clearance.cli.main import seed_demo
+
+        seed_demo(ctx)
+    ctx.close()
+    cmd = [sys.executable, "-m", "clearance.cli.main", "serve", "--host", host, "--port",
+           str(port), "--reuse-port"]  # fmt: skip
+    procs = [subprocess.Popen(cmd) for _ in range(workers)]  # noqa: S603 - our own command
+    out.print(f"Clearance: {workers} processes on http://{host}:{port}", highlight=False)
+
+    def stop(*_: object) -> None:
+        for p in procs:
+            p.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for p in procs:
+        p.wait()

@@ -165,6 +165,9 @@ def start_session(
     return LoginResult(token, csrf, rec.account, expires)
 
 
+TOUCH_AFTER_SECONDS = 30
+
+
 def authenticate_session(deps: Deps, token: str) -> AuthenticatedSession:
     """The subject behind a session token; refreshes the idle timer. Raises when expired."""
     now = deps.clock.now()
@@ -186,8 +189,11 @@ def authenticate_session(deps: Deps, token: str) -> AuthenticatedSession:
             uow.commit()
             raise AuthenticationRequired("Your session has expired. Log in again.")
         # Session bookkeeping is not an audited change of state (it would double the log);
-        # logins, logouts and revocations are audited.
-        uow.auth.touch_session(session.token_hash, now)
+        # logins, logouts and revocations are audited. The idle timer moves at most every
+        # TOUCH_AFTER seconds: a session may idle out up to that much early, and a busy client
+        # does not cost a database write per request.
+        if idle >= TOUCH_AFTER_SECONDS:
+            uow.auth.touch_session(session.token_hash, now)
         subject = subject_for(deps, uow, rec, "session")
         uow.commit()
     return AuthenticatedSession(subject, session)
