@@ -97,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
                       now=ctx.deps.clock.now())  # fmt: skip
     results["world"] = counts
     results["synth_s"] = round(time.perf_counter() - t, 1)
+    if ctx.engine.dialect.name == "postgresql":  # say whether commits were durable
+        with ctx.engine.connect() as conn:
+            results["postgresql"] = {k: conn.exec_driver_sql(f"SHOW {k}").scalar_one()
+                                     for k in ("server_version", "fsync", "synchronous_commit")}  # fmt: skip
     # Full audit verification, in process (the CLI's work without its printing).
     from clearance.services import audit
 

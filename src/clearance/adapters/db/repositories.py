@@ -96,6 +96,14 @@ class SqlPersonRepository:
         r = self.conn.execute(select(t.persons).where(t.persons.c.id == person_id)).first()
         return self._row(r) if r else None
 
+    def find_exact(self, employer_id: uuid.UUID, family_name: str, given_name: str,
+                   date_of_birth: dt.date) -> Person | None:  # fmt: skip
+        c = t.persons.c
+        r = self.conn.execute(select(t.persons).where(
+            c.employer_id == employer_id, c.family_name == family_name,
+            c.given_name == given_name, c.date_of_birth == date_of_birth).limit(1)).first()  # fmt: skip
+        return self._row(r) if r else None
+
     def list(
         self, *, employer_id: uuid.UUID | None, q: str | None, limit: int, offset: int
     ) -> Page[Person]:

@@ -81,6 +81,8 @@ persons = Table(
     Column("date_of_birth", Date, nullable=False),
     Column("employer_id", Uuid, ForeignKey("organisations.id"), nullable=True, index=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # A roster names a person by employer, name and date of birth: one index lookup per row.
+    Index("ix_persons_identity", "employer_id", "family_name", "given_name", "date_of_birth"),
 )
 
 accounts = Table(

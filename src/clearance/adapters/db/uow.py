@@ -85,11 +85,13 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         with translate_errors():
+            self.audit.flush()
             self._tx.commit()
         assert self._conn is not None
         self._tx = self._conn.begin()
 
     def rollback(self) -> None:
+        self.audit.discard()
         self._tx.rollback()
         assert self._conn is not None
         self._tx = self._conn.begin()

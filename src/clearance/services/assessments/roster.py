@@ -304,12 +304,9 @@ def _date(value: str, where: str, problems: list[FieldProblem]) -> dt.date | Non
 def _find_or_add_person(
     deps: Deps, uow: UnitOfWork, employer_id: uuid.UUID, values: dict[str, str], dob: dt.date
 ) -> Person:
-    page = uow.persons.list(employer_id=employer_id, q=values["family_name"], limit=200, offset=0)
-    for p in page.items:
-        if (p.family_name, p.given_name, p.date_of_birth) == (
-            values["family_name"], values["given_name"], dob,
-        ):  # fmt: skip
-            return p
+    found = uow.persons.find_exact(employer_id, values["family_name"], values["given_name"], dob)
+    if found is not None:
+        return found
     person = Person(new_id(), values["family_name"], values["given_name"],
                     values["family_name_kana"], values["given_name_kana"], dob, employer_id,
                     deps.clock.now())  # fmt: skip
