@@ -61,6 +61,17 @@ def authorize_any(
     return authorize(deps, uow, actor, action, resources[0], purpose=purpose)
 
 
+def draft(
+    actor: Subject, action: Action | str, target: str, decision: Decision | None, *,
+    payload: dict[str, Any] | None = None, purpose: str | None = None,
+) -> AuditDraft:  # fmt: skip
+    """The audit entry ``record`` would append, for a bulk ``append_many``."""
+    return AuditDraft(actor=actor.label, action=str(action), target=target,
+                      decision=decision.effect.value if decision else "allow",
+                      rule=decision.rule_id if decision else None, purpose=purpose,
+                      payload=payload or {})  # fmt: skip
+
+
 def record(
     deps: Deps,
     uow: UnitOfWork,

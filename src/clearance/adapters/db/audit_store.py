@@ -47,12 +47,9 @@ class SqlAuditRepository:
 
     def append(self, draft: AuditDraft, at: dt.datetime) -> AuditEntry:
         if self._frontier is None:
-            head_q = select(t.audit_head).where(t.audit_head.c.id == 1)
-            if self.conn.dialect.name == "postgresql":
-                head_q = head_q.with_for_update()
-            head = self.conn.execute(head_q).one()
-            self._frontier = Frontier(head.size, [bytes.fromhex(h) for h in head.frontier])
+            self._lock_head()
         frontier = self._frontier
+        assert frontier is not None
         entry = AuditEntry(
             seq=frontier.size + 1,
             time=format_time(at),
@@ -73,6 +70,33 @@ class SqlAuditRepository:
             )
         )  # fmt: skip
         return entry
+
+    def append_many(self, drafts: list[AuditDraft], at: dt.datetime) -> int:
+        if not drafts:
+            return 0
+        if self._frontier is None:
+            self._lock_head()
+        frontier = self._frontier
+        assert frontier is not None
+        rows = []
+        time = format_time(at)
+        for d in drafts:
+            entry = AuditEntry(frontier.size + 1, time, d.actor, d.action, d.target, d.purpose,
+                               d.decision, d.rule, canonical_json(d.payload))  # fmt: skip
+            frontier.append(leaf_hash(entry.canonical_bytes()))
+            rows.append({"seq": entry.seq, "occurred_at": entry.time, "actor": entry.actor,
+                         "action": entry.action, "target": entry.target, "purpose": entry.purpose,
+                         "decision": entry.decision, "rule": entry.rule, "payload": entry.payload,
+                         "tree_root": frontier.root().hex()})  # fmt: skip
+        self.conn.execute(insert(t.audit_log), rows)
+        return len(rows)
+
+    def _lock_head(self) -> None:
+        head_q = select(t.audit_head).where(t.audit_head.c.id == 1)
+        if self.conn.dialect.name == "postgresql":
+            head_q = head_q.with_for_update()
+        head = self.conn.execute(head_q).one()
+        self._frontier = Frontier(head.size, [bytes.fromhex(h) for h in head.frontier])
 
     def flush(self) -> None:
         """Write the head back (before the commit); the next transaction reads it afresh."""

@@ -139,6 +139,26 @@ class SqlCaseRepository:
     def add_event(self, event: AssessmentEvent) -> None:
         self.conn.execute(insert(t.assessment_events).values(**_values(event)))
 
+    def add_many(self, assessments: list[Assessment], events: list[AssessmentEvent]) -> None:
+        """Bulk inserts (executemany) for a roster import."""
+        if assessments:
+            self.conn.execute(insert(t.assessments), [_values(a) for a in assessments])
+        if events:
+            self.conn.execute(insert(t.assessment_events), [_values(e) for e in events])
+
+    def open_for(
+        self, person_ids: list[uuid.UUID], agency_id: uuid.UUID
+    ) -> dict[uuid.UUID, uuid.UUID]:
+        c = t.assessments.c
+        open_statuses = [s.value for s in Status if s not in TERMINAL]
+        out: dict[uuid.UUID, uuid.UUID] = {}
+        for i in range(0, len(person_ids), 500):
+            rows = self.conn.execute(select(c.person_id, c.id).where(
+                c.person_id.in_(person_ids[i:i + 500]), c.agency_id == agency_id,
+                c.status.in_(open_statuses)))  # fmt: skip
+            out.update({r[0]: r[1] for r in rows})
+        return out
+
     def events(self, assessment_id: uuid.UUID) -> list[AssessmentEvent]:
         c = t.assessment_events.c
         rows = self.conn.execute(

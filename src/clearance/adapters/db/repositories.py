@@ -71,6 +71,13 @@ class SqlOrgRepository:
         return Page([self._row(r) for r in rows], total.scalar_one(), limit, offset)
 
 
+def _person_values(p: Person) -> dict[str, Any]:
+    return {"id": p.id, "family_name": p.family_name, "given_name": p.given_name,
+            "family_name_kana": p.family_name_kana, "given_name_kana": p.given_name_kana,
+            "date_of_birth": p.date_of_birth, "employer_id": p.employer_id,
+            "created_at": p.created_at}  # fmt: skip
+
+
 class SqlPersonRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -95,6 +102,24 @@ class SqlPersonRepository:
     def get(self, person_id: uuid.UUID) -> Person | None:
         r = self.conn.execute(select(t.persons).where(t.persons.c.id == person_id)).first()
         return self._row(r) if r else None
+
+    def add_many(self, persons: list[Person]) -> None:
+        if persons:
+            self.conn.execute(insert(t.persons), [_person_values(p) for p in persons])
+
+    def by_identity(
+        self, employer_id: uuid.UUID, family_names: set[str]
+    ) -> dict[tuple[str, str, dt.date], Person]:
+        c = t.persons.c
+        out: dict[tuple[str, str, dt.date], Person] = {}
+        names = sorted(family_names)
+        for i in range(0, len(names), 500):
+            rows = self.conn.execute(select(t.persons).where(
+                c.employer_id == employer_id, c.family_name.in_(names[i:i + 500])))  # fmt: skip
+            for r in rows:
+                p = self._row(r)
+                out.setdefault((p.family_name, p.given_name, p.date_of_birth), p)
+        return out
 
     def find_exact(self, employer_id: uuid.UUID, family_name: str, given_name: str,
                    date_of_birth: dt.date) -> Person | None:  # fmt: skip

@@ -8,18 +8,19 @@ import csv
 import datetime as dt
 import io
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from clearance.authz.model import Action, Resource, Subject
+from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.assessment import TERMINAL, Assessment, Command, Origin, Status, Trigger
-from clearance.domain.casefile import Roster
+from clearance.domain.casefile import AssessmentEvent, Roster
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import Person, new_id
 from clearance.domain.organisations import OrgKind
 from clearance.domain.people import check_person_fields
 from clearance.services.assessments.common import created, load, transition
 from clearance.services.context import Deps
-from clearance.services.guard import authorize
+from clearance.services.guard import authorize, draft
 from clearance.services.ports import UnitOfWork
 
 CSV_COLUMNS = (
@@ -268,29 +269,59 @@ def import_roster_csv(
             new_id(), operator_id, agency_id, deps.clock.now(), actor.label, len(parsed)
         )
         uow.cases.add_roster(roster)
-        out = []
-        for values, dob, consent, dispatching in parsed:
-            person = _find_or_add_person(deps, uow, operator_id, values, dob)
-            _no_open_case(uow, person.id, agency_id)
-            a = _new(deps, person, agency_id, Origin.OPERATOR_EMPLOYEE, Status.LISTED,
-                     dispatching_employer_id=dispatching)  # fmt: skip
-            created(deps, uow, actor, a, decision, action=Action.ROSTER_SUBMIT,
-                    command=f"import_listed:{consent.isoformat()}")  # fmt: skip
-            out.append(
-                transition(
-                    deps,
-                    uow,
-                    actor,
-                    a,
-                    Command.SUBMIT_ROSTER,
-                    decision,
-                    action=Action.ROSTER_SUBMIT,
-                    payload={"roster": str(roster.id)},
-                    roster_id=roster.id,
-                )
-            )
+        out = _import_rows(deps, uow, actor, decision, roster, operator_id, agency_id, parsed)
         uow.commit()
     return ImportResult(roster, out)
+
+
+def _import_rows(
+    deps: Deps, uow: UnitOfWork, actor: Subject, decision: Decision, roster: Roster,
+    operator_id: uuid.UUID, agency_id: uuid.UUID, parsed: list[Any],
+) -> list[Assessment]:  # fmt: skip
+    """The valid file's rows, written in bulk: the same persons, assessments, two stage events
+    and two audit entries per row as adding, consenting and submitting them one by one, in a few
+    batched statements instead of a dozen per row (100,000 rows in one transaction)."""
+    now = deps.clock.now()
+    known = uow.persons.by_identity(operator_id, {v["family_name"] for v, *_ in parsed})
+    new_people: list[Person] = []
+    people: list[Person] = []
+    for values, dob, _consent, _dispatching in parsed:
+        key = (values["family_name"], values["given_name"], dob)
+        person = known.get(key)
+        if person is None:
+            person = known[key] = Person(new_id(), values["family_name"], values["given_name"],
+                                         values["family_name_kana"], values["given_name_kana"],
+                                         dob, operator_id, now)  # fmt: skip
+            new_people.append(person)
+        people.append(person)
+    fresh = {p.id for p in new_people}
+    busy = uow.cases.open_for([p.id for p in people if p.id not in fresh], agency_id)
+    if busy:
+        raise Conflict("A person in the file already has an assessment in progress for this "
+                       "agency.", assessment_id=str(next(iter(busy.values()))))  # fmt: skip
+    uow.persons.add_many(new_people)
+    assessments, events, drafts = [], [], []
+    for person, (_values, _dob, consent, dispatching) in zip(people, parsed, strict=True):
+        a = replace(_new(deps, person, agency_id, Origin.OPERATOR_EMPLOYEE, Status.ROSTER_SUBMITTED,
+                         dispatching_employer_id=dispatching),
+                    version=2, roster_id=roster.id)  # fmt: skip
+        assessments.append(a)
+        listed = f"import_listed:{consent.isoformat()}"
+        events += [AssessmentEvent(a.id, listed, None, Status.LISTED.value, actor.label,
+                                   actor.account_id, now),
+                   AssessmentEvent(a.id, Command.SUBMIT_ROSTER.value, Status.LISTED.value,
+                                   Status.ROSTER_SUBMITTED.value, actor.label, actor.account_id, now)]  # fmt: skip
+        target = f"assessment:{a.id}"
+        drafts += [draft(actor, Action.ROSTER_SUBMIT, target, decision, payload={
+                       "command": listed, "from": None, "to": Status.LISTED.value,
+                       "trigger": a.trigger.value, "agency": str(agency_id),
+                       "person": str(person.id)}),
+                   draft(actor, Action.ROSTER_SUBMIT, target, decision, payload={
+                       "command": Command.SUBMIT_ROSTER.value, "from": Status.LISTED.value,
+                       "to": Status.ROSTER_SUBMITTED.value, "roster": str(roster.id)})]  # fmt: skip
+    uow.cases.add_many(assessments, events)
+    uow.audit.append_many(drafts, now)
+    return assessments
 
 
 def _date(value: str, where: str, problems: list[FieldProblem]) -> dt.date | None:
