@@ -41,6 +41,8 @@ class Action(StrEnum):
     AUDIT_PROVE = "audit:prove"
     AUDIT_READ = "audit:read"
     AUDIT_VERIFY = "audit:verify"
+    BACKUP_CREATE = "backup:create"
+    BACKUP_RESTORE = "backup:restore"
     COMPLAINT_FILE = "complaint:file"
     COMPLAINT_HANDLE = "complaint:handle"
     CONTACT_MANAGE = "contact:manage"

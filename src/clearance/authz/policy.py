@@ -301,7 +301,13 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
     _allow(
         "platform-operations",
         frozenset({Role.SYSTEM_ADMIN}),
-        {Action.JOBS_RUN, Action.CONTACT_MANAGE, Action.REPORT_READ},
+        {
+            Action.JOBS_RUN,
+            Action.CONTACT_MANAGE,
+            Action.REPORT_READ,
+            Action.BACKUP_CREATE,
+            Action.BACKUP_RESTORE,
+        },
         Scope.ANY,
     ),
     _allow(

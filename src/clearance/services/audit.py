@@ -148,3 +148,11 @@ def recent_entries(
     with deps.uow() as uow:
         authorize(deps, uow, actor, Action.AUDIT_READ, Resource("audit"))
         return uow.audit.recent(limit=max(1, min(limit, 200)), before=before)
+
+
+def record_operation(deps: Deps, actor: Subject, action: Action, payload: dict[str, Any]) -> None:
+    """Authorize and audit an operation done outside the services (a backup, a restore)."""
+    with deps.uow() as uow:
+        decision = authorize(deps, uow, actor, action, Resource("installation"))
+        record(deps, uow, actor, action, "installation", decision, payload=payload)
+        uow.commit()
