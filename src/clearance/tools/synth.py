@@ -271,9 +271,12 @@ class World:
                        "created_at": self._when(3), "version": 1}  # fmt: skip
 
         self._put(tc.materials, rows(), "materials", self.size.materials)
+        by_agency: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for pid, employer, _ in staff:
+            by_agency.setdefault(employer, []).append(pid)
         for did, agency in designations[: max(1, len(designations) // 2)]:
-            candidates = [p for p in staff[:2000] if p[1] == agency][:2]
-            for pid, _, _ in candidates:
+            pool = by_agency.get(agency, [])
+            for pid in self.rng.sample(pool, min(2, len(pool))):  # a few handlers each, spread
                 handlers.append({"id": self._uuid(), "designation_id": did, "person_id": pid,
                                  "org_id": agency, "department": "本省", "start": self._when(2),
                                  "end": None, "end_reason": None, "assigned_by": "synth"})  # fmt: skip

@@ -37,7 +37,7 @@ def evaluate(
     deps: Deps, uow: UnitOfWork, person_id: uuid.UUID, m: Material, d: Designation,
     action: AccessAction, at: dt.datetime,
 ) -> AccessDecision:  # fmt: skip
-    facts = person_facts(deps, uow, person_id)
+    facts = person_facts(deps, uow, person_id, d.id)
     return decide_access(facts, material_facts(uow, m), d,
                          contracts_between(uow, facts.employer_id, d.agency_id), action, at)  # fmt: skip
 

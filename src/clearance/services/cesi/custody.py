@@ -149,7 +149,7 @@ def transfer(deps: Deps, actor: Subject, material_id: uuid.UUID, *, to_org_id: u
             )
         now = deps.clock.now()
         there = MaterialFacts(m.id, d.id, ((to_org_id, Span(now)),))
-        verdict = decide_access(person_facts(deps, uow, custodian_id), there, d,
+        verdict = decide_access(person_facts(deps, uow, custodian_id, d.id), there, d,
                                 contracts_between(uow, to_org_id, d.agency_id),
                                 AccessAction.TRANSFER, now)  # fmt: skip
         if not verdict.permit:

@@ -209,7 +209,7 @@ def register(
             d = uow.records.get(Designation, h.designation_id)
             person = _person(uow, h.person_id)
             assert d is not None
-            verdict = decide_access(person_facts(deps, uow, h.person_id),
+            verdict = decide_access(person_facts(deps, uow, h.person_id, d.id),
                                     MaterialFacts(uuid.uuid4(), d.id, ()), d,
                                     contracts_between(uow, h.org_id, d.agency_id),
                                     AccessAction.READ, now)  # fmt: skip
