@@ -248,3 +248,12 @@ def test_every_oversight_route_refuses_everyone_else(client: TestClient, clock: 
             path = path.replace(a, b)
         covered.add((method, path))
     assert ours == covered, ours ^ covered
+
+
+def test_a_whistle_report_naming_an_unknown_agency_is_refused(client: TestClient,
+                                                              clock: FakeClock) -> None:  # fmt: skip
+    """Found by the OpenAPI fuzzer: this was a 500 (a foreign key), now a 422 that says why."""
+    f = Flow(client, clock)
+    r = client.post("/api/v1/whistle-reports", headers=f.h("tanaka.hanako"),
+                    json={"text": "x", "agency_id": "e3e70682-c209-1cac-a29f-6fbed82c07cd"})  # fmt: skip
+    assert r.status_code == 422 and r.json()["errors"][0]["code"] == "not_agency"

@@ -109,6 +109,12 @@ def file_report(deps: Deps, actor: Subject, *, text: str, contact: str = "",
     body = _text(text, "text", 20_000)
     with deps.uow() as uow:
         decision = authorize(deps, uow, actor, Action.WHISTLE_FILE, Resource("whistle_report"))
+        if agency_id is not None:
+            org = uow.orgs.get(agency_id)
+            if org is None or org.kind is not OrgKind.ADMINISTRATIVE_ORGAN:
+                raise ValidationFailed("Name an administrative organ, or none.", (
+                    FieldProblem("agency_id", "No administrative organ has this id.",
+                                 "not_agency"),))  # fmt: skip
         rid = new_id()
         key = deps.cipher.new_key()
         content = {"text": body, "reporter": actor.username, "contact": contact.strip()[:300]}

@@ -57,7 +57,8 @@ def list_assessments(
                             limit=page.limit, offset=page.offset)  # fmt: skip
 
 
-@router.get("/assessments/{assessment_id}", response_model=Out)
+# ":uuid": "/assessments/candidates" (POST only) must not be taken for a case id (405, not 401)
+@router.get("/assessments/{assessment_id:uuid}", response_model=Out)
 def get_assessment(assessment_id: uuid.UUID, subject: CurrentSubject, deps: DepsDep) -> Out:
     return _out(deps, subject, assessment_id)
 
