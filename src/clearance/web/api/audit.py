@@ -23,7 +23,7 @@ router = APIRouter()
 def list_entries(
     subject: CurrentSubject, deps: DepsDep,
     limit: s.Limit = 50,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=2**62)] = None,  # a database integer
 ) -> list[s.AuditEntryOut]:  # fmt: skip
     return [
         s.AuditEntryOut(**{**dataclasses.asdict(e), "payload": json.loads(e.payload)})
