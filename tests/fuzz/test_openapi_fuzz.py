@@ -18,7 +18,7 @@ from clearance.bootstrap import AppContext
 from clearance.web.app import create_app
 from tests.conftest import FakeClock, login
 
-EXAMPLES = int(os.environ.get("CLEARANCE_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("CLEARANCE_FUZZ_EXAMPLES", "100"))
 ROLES = ("admin", "meti.manager", "meti.officer", "meti.head", "meti.adjudicator",
          "cao.investigator", "sakura.security", "tanaka.hanako", "inspector", None)  # fmt: skip
 
