@@ -314,3 +314,13 @@ def test_an_out_of_range_sequence_number_is_a_422(client: TestClient, clock: Fak
     h = login(client, clock, "admin")
     r = client.get("/api/v1/audit/entries", params={"before": 10**20}, headers=h)
     assert r.status_code == 422 and r.json()["code"] == "validation_failed"
+
+
+def test_a_roster_that_is_not_csv_is_a_422(client: TestClient, clock: FakeClock) -> None:
+    """Found by the OpenAPI fuzzer: a bare carriage return inside a field was a 500."""
+    h = login(client, clock, "sakura.security")
+    agency = next(o["id"] for o in client.get("/api/v1/organisations", headers=h).json()["items"]
+                  if o["code"] == "METI")  # fmt: skip
+    r = client.post(f"/api/v1/rosters/import?agency_id={agency}", headers={
+        **h, "Content-Type": "text/csv"}, content=b"family_name\n\"unterminated\rfield")  # fmt: skip
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed"

@@ -182,7 +182,14 @@ class ImportResult:
 
 
 def _parse_csv(text: str) -> tuple[list[dict[str, str]], list[FieldProblem]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _read_csv(text)
+    except csv.Error as exc:  # e.g. a bare carriage return inside a field
+        return [], [FieldProblem("file", f"The file is not valid CSV: {exc}.", "invalid")]
+
+
+def _read_csv(text: str) -> tuple[list[dict[str, str]], list[FieldProblem]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = tuple(reader.fieldnames or ())
     missing = [c for c in CSV_COLUMNS[:-1] if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
