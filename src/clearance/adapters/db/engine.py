@@ -4,6 +4,9 @@ SQLite: WAL journal, ``synchronous=FULL`` (an acknowledged commit survives power
 on, a busy timeout, and ``BEGIN IMMEDIATE`` for every transaction so writers serialise at BEGIN
 rather than failing at COMMIT (this also serialises audit-log appends). PostgreSQL: psycopg 3,
 READ COMMITTED; audit appends serialise on the ``audit_head`` row lock.
+
+Both: ``hide_parameters`` — SQL logging (``CLEARANCE_DB_ECHO``) and error messages never carry the
+bound values, which may be vetting data (tests/reliability/test_log_canaries.py).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+            url, echo=echo, hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )  # fmt: skip
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, pool_size=10,
+                         max_overflow=20)  # fmt: skip
 
 
 def _configure_sqlite(engine: Engine) -> None:
