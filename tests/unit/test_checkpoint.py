@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -57,3 +59,31 @@ def test_verifier_key_with_a_wrong_id_is_refused(key: Ed25519PrivateKey) -> None
     name, _kid, blob = verifier_key("o", key.public_key()).split("+", 2)
     with pytest.raises(CheckpointError):
         Verifier.parse(f"{name}+00000000+{blob}")
+
+
+def test_checkpoints_written_at_the_same_moment_do_not_collide(tmp_path: Path) -> None:
+    """Found by CI: three `jobs run` at once wrote through one shared temporary name."""
+    import datetime as dt
+    import threading
+
+    from clearance.adapters.security import DirectoryCheckpointStore
+
+    store = DirectoryCheckpointStore(tmp_path)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for k in range(20):
+                store.write(f"cp {n} {k}\n", size=n, at=dt.datetime.now(dt.UTC))
+                store.write_file("verifier-key.txt", f"key {n}\n")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:1]
+    assert (tmp_path / "latest.txt").read_text("utf-8").startswith("cp ")
+    assert not list(tmp_path.glob("*.tmp"))

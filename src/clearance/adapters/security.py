@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import secrets
 from pathlib import Path
 
 import pyotp
@@ -171,20 +172,22 @@ class DirectoryCheckpointStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = self.directory / f"checkpoint-{size:012d}-{stamp}.txt"
-        tmp = path.with_suffix(".tmp")
+        self._atomic(path, text)
+        self._atomic(self.directory / "latest.txt", text)
+        return str(path)
+
+    @staticmethod
+    def _atomic(path: Path, text: str) -> None:
+        """Write then rename, with a temporary name of its own: several jobs or processes may
+        write checkpoints at the same moment (a shared ``.tmp`` name made one of them fail)."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         tmp.write_text(text, "utf-8")
         os.replace(tmp, path)
-        latest_tmp = self.directory / "latest.tmp"
-        latest_tmp.write_text(text, "utf-8")
-        os.replace(latest_tmp, self.directory / "latest.txt")
-        return str(path)
 
     def write_file(self, name: str, text: str) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / name
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, path)
+        self._atomic(path, text)
         return str(path)
 
     def latest(self) -> str | None:
