@@ -20,17 +20,10 @@ from clearance.services import audit, directory
 from clearance.services.assessments import complaints
 from clearance.services.cesi import designations, operators
 from clearance.web.ui import labels
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
 from clearance.web.ui.designations import state
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
-
-
-def xid(value: str, kind: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise NotFound(kind, value) from None
 
 
 # -- complaints ---------------------------------------------------------------------------------
@@ -49,12 +42,12 @@ def complaint_list(u: UiDep) -> Response:
 
 @router.get("/complaints/{complaint_id}")
 def complaint_detail(u: UiDep, complaint_id: str) -> Response:
-    return complaints_page(u, xid(complaint_id, "complaint"))
+    return complaints_page(u, path_id(complaint_id, "complaint"))
 
 
 @router.post("/complaints/{complaint_id}/{step}")
 def complaint_step(u: UiDep, complaint_id: str, step: str) -> Response:
-    c_id = xid(complaint_id, "complaint")
+    c_id = path_id(complaint_id, "complaint")
     try:
         if step == "review":
             complaints.start_review(u.deps, u.subject, c_id)
@@ -103,7 +96,7 @@ def certification_propose(u: UiDep) -> Response:
 
 @router.post("/certifications/{cert_id}/{step}")
 def certification_step(u: UiDep, cert_id: str, step: str) -> Response:
-    c_id = xid(cert_id, "certification")
+    c_id = path_id(cert_id, "certification")
     try:
         if step == "application":
             checklist = {k: {"met": u.flag(f"met_{k}"), "note": u.text(f"note_{k}", required=False)}
@@ -116,7 +109,7 @@ def certification_step(u: UiDep, cert_id: str, step: str) -> Response:
             operators.report_change(u.deps, u.subject, c_id, summary=summary)
         elif step == "contract":
             reference, start, end = u.text("reference"), u.day("start_on"), u.day("end_on")
-            chosen = [xid(v, "designation") for v in u.many("designation_ids")]
+            chosen = [path_id(v, "designation") for v in u.many("designation_ids")]
             departments = [d.strip() for d in u.text("departments").split(",") if d.strip()]
             sites = [s.strip() for s in u.text("sites", required=False).split(",") if s.strip()]
             u.check()

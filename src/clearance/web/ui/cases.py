@@ -32,7 +32,7 @@ from clearance.services.assessments import (
 )
 from clearance.services.context import Deps
 from clearance.web.ui import pdf
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, paging, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 R = Role
@@ -58,13 +58,6 @@ READERS_OF_FILE = frozenset({R.ADJUDICATOR, R.AGENCY_HEAD_DELEGATE, R.INVESTIGAT
                              R.INVESTIGATION_SUPERVISOR})  # fmt: skip
 
 
-def uid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise NotFound("assessment", value) from None
-
-
 def stages(view: cases.CaseView, now: dt.datetime) -> list[dict[str, Any]]:
     """Each status the case has been in, with how long it stayed there."""
     out = []
@@ -80,9 +73,7 @@ def stages(view: cases.CaseView, now: dt.datetime) -> list[dict[str, Any]]:
 def case_list(u: UiDep, status: str = "", offset: int = 0) -> Response:
     chosen = Status(status) if status in {s.value for s in Status} else None
     page = cases.list_cases(u.deps, u.subject, status=chosen, limit=25, offset=max(0, offset))
-    paging = {"offset": page.offset, "limit": page.limit, "count": len(page.items),
-              "total": page.total, "more": page.offset + len(page.items) < page.total}  # fmt: skip
-    return u.render("cases.html", page=page, paging=paging, status=status,
+    return u.render("cases.html", page=page, paging=paging(page), status=status,
                     statuses=[s.value for s in Status], now=u.deps.clock.now())  # fmt: skip
 
 
@@ -110,7 +101,7 @@ def case_page(u: Ui, aid: uuid.UUID, **extra: Any) -> Response:
 
 @router.get("/cases/{assessment_id}")
 def case_detail(u: UiDep, assessment_id: str) -> Response:
-    return case_page(u, uid(assessment_id))
+    return case_page(u, path_id(assessment_id, "assessment"))
 
 
 def _step(u: Ui, aid: uuid.UUID, command: str) -> None:
@@ -167,7 +158,7 @@ def _step(u: Ui, aid: uuid.UUID, command: str) -> None:
 
 @router.post("/cases/{assessment_id}/steps/{command}")
 def case_step(u: UiDep, assessment_id: str, command: str) -> Response:
-    aid = uid(assessment_id)
+    aid = path_id(assessment_id, "assessment")
     try:
         _step(u, aid, command)
     except ClearanceError as exc:
@@ -177,7 +168,7 @@ def case_step(u: UiDep, assessment_id: str, command: str) -> Response:
 
 @router.post("/cases/{assessment_id}/complaints")
 def complaint_file(u: UiDep, assessment_id: str) -> Response:
-    aid = uid(assessment_id)
+    aid = path_id(assessment_id, "assessment")
     try:
         subject, text = u.text("subject"), u.text("text", max_length=8000)
         u.check()
@@ -190,7 +181,7 @@ def complaint_file(u: UiDep, assessment_id: str) -> Response:
 @router.get("/cases/{assessment_id}/notice.pdf")
 def result_notice_pdf(u: UiDep, assessment_id: str) -> Response:
     """The notice of the result to the person (reasons included unless withheld)."""
-    aid = uid(assessment_id)
+    aid = path_id(assessment_id, "assessment")
     view = cases.get(u.deps, u.subject, aid)
     notices = [n for n in cases.notices(u.deps, u.subject, aid) if n["kind"] == "result"
                and n["recipient"] == "person"]  # fmt: skip

@@ -18,8 +18,7 @@ from clearance.domain.organisations import OrgKind
 from clearance.services import directory
 from clearance.services.assessments import cases, roster
 from clearance.web.ui import pdf
-from clearance.web.ui.cases import uid
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, paging, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 MAX_UPLOAD = 2_000_000
@@ -38,9 +37,7 @@ def employees_page(u: Ui, preview: list[dict[str, Any]] | None = None, q: str = 
     page = cases.list_for_employer(u.deps, u.subject, limit=200 if q else 25, offset=offset)
     items = [v for v in page.items if q in v.person_name] if q else page.items
     people = directory.list_persons(u.deps, u.subject, limit=200).items
-    paging = {"offset": page.offset, "limit": page.limit, "count": len(page.items),
-              "total": page.total, "more": page.offset + len(page.items) < page.total}  # fmt: skip
-    return u.render("employees.html", items=items, paging=paging, q=q, agencies=agencies(u),
+    return u.render("employees.html", items=items, paging=paging(page), q=q, agencies=agencies(u),
                     people=[(str(p.id), f"{p.family_name} {p.given_name}") for p in people],
                     preview=preview, **extra)  # fmt: skip
 
@@ -70,7 +67,9 @@ def add_candidate(u: UiDep) -> Response:
 @router.post("/employees/{assessment_id}/listing-consent")
 def listing_consent(u: UiDep, assessment_id: str) -> Response:
     try:
-        roster.record_listing_consent(u.deps, u.subject, uid(assessment_id), given=u.flag("given"))
+        roster.record_listing_consent(
+            u.deps, u.subject, path_id(assessment_id, "assessment"), given=u.flag("given")
+        )
     except ClearanceError as exc:
         return u.failed(employees_page, exc)
     return done("/employees", "saved")
@@ -85,7 +84,7 @@ def submit_roster(u: UiDep) -> Response:
             u.problems.append(FieldProblem("assessment_ids", "Choose at least one.", "required"))
         u.check()
         roster.submit_roster(u.deps, u.subject, agency_id=agency,
-                             assessment_ids=[uid(a) for a in chosen])  # fmt: skip
+                             assessment_ids=[path_id(a, "assessment") for a in chosen])  # fmt: skip
     except ClearanceError as exc:
         return u.failed(employees_page, exc)
     return done("/employees", "submitted")
@@ -127,7 +126,7 @@ async def import_csv(u: UiDep, file: UploadFile | None = None) -> Response:
 
 @router.get("/employees/{assessment_id}/notice.pdf")
 def employer_notice_pdf(u: UiDep, assessment_id: str) -> Response:
-    view = cases.get_result(u.deps, u.subject, uid(assessment_id))
+    view = cases.get_result(u.deps, u.subject, path_id(assessment_id, "assessment"))
     names = dict(agencies(u))
     employer = directory.get_organisation(u.deps, u.subject, u.subject.org_id or uuid.uuid4())
     body = pdf.employer_notice(u, view, agency=names.get(str(view.agency_id), ""),

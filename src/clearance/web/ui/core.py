@@ -29,6 +29,7 @@ from clearance.domain.errors import (
     ClearanceError,
     FieldProblem,
     InvalidTransition,
+    NotFound,
     ValidationFailed,
 )
 from clearance.domain.organisations import Role
@@ -280,6 +281,20 @@ async def ui(request: Request) -> Ui:
 
 
 UiDep = Annotated[Ui, Depends(ui)]
+
+
+def path_id(value: str, kind: str) -> uuid.UUID:
+    """An id from the URL; anything else is the same 404 as an unknown id."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise NotFound(kind, value) from None
+
+
+def paging(page: Any) -> dict[str, Any]:
+    """What the pager macro needs from a service ``Page``."""
+    return {"offset": page.offset, "limit": page.limit, "count": len(page.items),
+            "total": page.total, "more": page.offset + len(page.items) < page.total}  # fmt: skip
 
 
 def done(path: str, ok: str = "done") -> RedirectResponse:

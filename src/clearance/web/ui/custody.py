@@ -20,16 +20,9 @@ from clearance.domain.periods import JST
 from clearance.services import directory
 from clearance.services.cesi import access, custody, designations, handlers, incidents
 from clearance.web.ui import labels, pdf
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
-
-
-def oid(value: str, kind: str = "material") -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise NotFound(kind, value) from None
 
 
 def people(u: Ui) -> list[tuple[str, str]]:
@@ -81,7 +74,7 @@ def register(u: UiDep) -> Response:
 @router.post("/designation-notices/{notice_id}/acknowledgement")
 def acknowledge_notice(u: UiDep, notice_id: str) -> Response:
     try:
-        designations.acknowledge_notice(u.deps, u.subject, oid(notice_id, "notice"))
+        designations.acknowledge_notice(u.deps, u.subject, path_id(notice_id, "notice"))
     except ClearanceError as exc:
         return u.failed(materials_page, exc)
     return done("/materials", "saved")
@@ -90,7 +83,9 @@ def acknowledge_notice(u: UiDep, notice_id: str) -> Response:
 @router.post("/inventories")
 def inventory(u: UiDep) -> Response:
     try:
-        result = custody.inventory(u.deps, u.subject, found=[oid(v) for v in u.many("found")])
+        result = custody.inventory(
+            u.deps, u.subject, found=[path_id(v, "material") for v in u.many("found")]
+        )
     except ClearanceError as exc:
         return u.failed(materials_page, exc)
     if result.incident_id:
@@ -100,7 +95,11 @@ def inventory(u: UiDep) -> Response:
 
 def material_page(u: Ui, material_id: uuid.UUID, **extra: Any) -> Response:
     m, events = custody.history(u.deps, u.subject, material_id)
-    d = designations.get(u.deps, u.subject, m.designation_id) if _reads_ledger(u) else None
+    d = (
+        designations.get(u.deps, u.subject, m.designation_id)
+        if u.has(Role.CESI_MANAGER, Role.INSPECTOR)
+        else None
+    )
     orgs = directory.list_organisations(u.deps, u.subject, limit=200).items
     names = {str(o.id): (o.name_ja if u.lang == "ja" else o.name_en) for o in orgs}
     return u.render("material.html", mat=m, d=d, events=events, names=names, people=people(u),
@@ -108,18 +107,14 @@ def material_page(u: Ui, material_id: uuid.UUID, **extra: Any) -> Response:
                     **extra)  # fmt: skip
 
 
-def _reads_ledger(u: Ui) -> bool:
-    return u.has(Role.CESI_MANAGER, Role.INSPECTOR)
-
-
 @router.get("/materials/{material_id}")
 def material(u: UiDep, material_id: str) -> Response:
-    return material_page(u, oid(material_id))
+    return material_page(u, path_id(material_id, "material"))
 
 
 @router.post("/materials/{material_id}/{step}")
 def material_step(u: UiDep, material_id: str, step: str) -> Response:
-    m_id = oid(material_id)
+    m_id = path_id(material_id, "material")
     try:
         if step == "copies":
             location = u.text("location")
@@ -148,7 +143,7 @@ def material_step(u: UiDep, material_id: str, step: str) -> Response:
 
 @router.get("/materials/{material_id}/destruction.pdf")
 def destruction_certificate(u: UiDep, material_id: str) -> Response:
-    m, events = custody.history(u.deps, u.subject, oid(material_id))
+    m, events = custody.history(u.deps, u.subject, path_id(material_id, "material"))
     record = next((e for e in events if e.kind == "destroy"), None)
     if record is None:
         raise NotFound("destruction record", material_id)
@@ -300,7 +295,7 @@ def incident_step(u: UiDep, incident_id: str) -> Response:
         command, text = u.text("command"), u.text("text", max_length=8000)
         u.check()
         incidents.update(
-            u.deps, u.subject, oid(incident_id, "incident"), command=command, text=text
+            u.deps, u.subject, path_id(incident_id, "incident"), command=command, text=text
         )
     except ClearanceError as exc:
         return u.failed(incidents_page, exc)

@@ -18,16 +18,9 @@ from clearance.domain.organisations import OrgKind, Role
 from clearance.services import directory
 from clearance.services.cesi import designations, operators
 from clearance.web.ui import labels, pdf
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
-
-
-def did(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise NotFound("designation", value) from None
 
 
 def categories(u: Ui) -> list[tuple[str, str]]:
@@ -120,12 +113,12 @@ def detail_page(u: Ui, designation_id: uuid.UUID, **extra: Any) -> Response:
 
 @router.get("/designations/{designation_id}")
 def detail(u: UiDep, designation_id: str) -> Response:
-    return detail_page(u, did(designation_id))
+    return detail_page(u, path_id(designation_id, "designation"))
 
 
 @router.post("/designations/{designation_id}/{step}")
 def designation_step(u: UiDep, designation_id: str, step: str) -> Response:
-    d_id = did(designation_id)
+    d_id = path_id(designation_id, "designation")
     try:
         if step == "extension":
             expires = u.day("expires_on")
@@ -161,7 +154,7 @@ def designation_step(u: UiDep, designation_id: str, step: str) -> Response:
 
 @router.get("/designations/{designation_id}/document.pdf")
 def designation_pdf(u: UiDep, designation_id: str) -> Response:
-    d = designations.get(u.deps, u.subject, did(designation_id))
+    d = designations.get(u.deps, u.subject, path_id(designation_id, "designation"))
     _t = u._
     cats = dict(categories(u))
     doc = pdf.Document(u, _t("Designation of Critical Economic Security Information"))

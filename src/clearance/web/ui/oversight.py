@@ -14,13 +14,13 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from clearance.domain.errors import ClearanceError, NotFound
+from clearance.domain.errors import ClearanceError
 from clearance.domain.organisations import Role
 from clearance.domain.periods import JST
 from clearance.services.cesi import designations
 from clearance.services.oversight import inspections, reminders, report, timeliness
 from clearance.web.ui import pdf
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
@@ -125,10 +125,7 @@ def inspection_open(u: UiDep) -> Response:
 
 @router.post("/inspections/{inspection_id}/{command}")
 def inspection_step(u: UiDep, inspection_id: str, command: str) -> Response:
-    try:
-        iid = uuid.UUID(inspection_id)
-    except ValueError:
-        raise NotFound("inspection", inspection_id) from None
+    iid = path_id(inspection_id, "inspection")
     try:
         text = u.text("text", required=command != "close", max_length=8000)
         u.check()
@@ -165,10 +162,7 @@ def whistle_file(u: UiDep) -> Response:
 
 @router.get("/whistle/{report_id}")
 def whistle_open(u: UiDep, report_id: str) -> Response:
-    try:
-        rid = uuid.UUID(report_id)
-    except ValueError:
-        raise NotFound("report", report_id) from None
+    rid = path_id(report_id, "report")
     return whistle_page(u, opened=inspections.open_report(u.deps, u.subject, rid))
 
 

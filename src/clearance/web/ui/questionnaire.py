@@ -15,8 +15,7 @@ from clearance.domain.errors import ClearanceError, FieldProblem, NotFound, Vali
 from clearance.domain.questionnaire import SECTIONS
 from clearance.services.assessments import questionnaire
 from clearance.web.ui import qform
-from clearance.web.ui.cases import uid
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done, error_view
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, error_view, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
@@ -38,7 +37,7 @@ def overview(u: Ui, aid: uuid.UUID, problems: list[FieldProblem] | None = None,
 
 @router.get("/cases/{assessment_id}/questionnaire")
 def questionnaire_overview(u: UiDep, assessment_id: str, check: int = 0) -> Response:
-    aid = uid(assessment_id)
+    aid = path_id(assessment_id, "assessment")
     problems = questionnaire.problems(u.deps, u.subject, aid) if check else None
     return overview(u, aid, problems)
 
@@ -66,12 +65,12 @@ def section_page(u: Ui, aid: uuid.UUID, section: str, answers: Any = None,
 
 @router.get("/cases/{assessment_id}/questionnaire/{section}")
 def section_form(u: UiDep, assessment_id: str, section: str, check: int = 0) -> Response:
-    return section_page(u, uid(assessment_id), section, check=bool(check))
+    return section_page(u, path_id(assessment_id, "assessment"), section, check=bool(check))
 
 
 @router.post("/cases/{assessment_id}/questionnaire/{section}")
 def section_save(u: UiDep, assessment_id: str, section: str) -> Response:
-    aid = uid(assessment_id)
+    aid = path_id(assessment_id, "assessment")
     spec = SECTIONS.get(section)
     if spec is None:
         raise NotFound("section", section)
@@ -89,7 +88,7 @@ def section_save(u: UiDep, assessment_id: str, section: str) -> Response:
 
 @router.post("/cases/{assessment_id}/questionnaire/{section}/confirmation")
 def section_confirm(u: UiDep, assessment_id: str, section: str) -> Response:
-    aid = uid(assessment_id)
+    aid = path_id(assessment_id, "assessment")
     try:
         questionnaire.confirm_section(u.deps, u.subject, aid, section)
     except ClearanceError as exc:
@@ -99,7 +98,7 @@ def section_confirm(u: UiDep, assessment_id: str, section: str) -> Response:
 
 @router.post("/cases/{assessment_id}/questionnaire-submission")
 def submit(u: UiDep, assessment_id: str) -> Response:
-    aid = uid(assessment_id)
+    aid = path_id(assessment_id, "assessment")
     try:
         questionnaire.submit(u.deps, u.subject, aid)
     except ClearanceError as exc:
