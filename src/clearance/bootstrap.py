@@ -24,7 +24,8 @@ from clearance.adapters.security import (
     PyOtpTotp,
     SystemClock,
     load_or_create_secret,
-    load_signing_key,
+    load_previous_secrets,
+    rotate_dev_secret,
 )
 from clearance.adapters.webauthn import PyWebAuthn
 from clearance.authz.model import Subject
@@ -59,9 +60,9 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> AppConte
         raise ConfigurationError("CLEARANCE_SECRET_KEY is required in production")
     else:
         secret = load_or_create_secret(settings.data_dir / "keys" / "secret.key")
-    signing_key = load_signing_key(
-        settings.effective_checkpoint_key_file, create=not settings.production
-    )
+    previous = tuple(settings.previous_secrets)
+    if not settings.production:
+        previous += tuple(load_previous_secrets(settings.data_dir / "keys" / "secret.previous"))
     engine = make_engine(settings.effective_database_url, echo=settings.db_echo)
     deps = Deps(
         uow=SqlUnitOfWorkFactory(engine),
@@ -70,9 +71,13 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> AppConte
             memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost
         ),
         totp=PyOtpTotp(),
-        box=AesGcmBox(secret),
+        box=AesGcmBox(secret, previous),
         cipher=AesGcmDataCipher(),
-        signer=Ed25519Signer(settings.checkpoint_origin, signing_key),
+        signer=Ed25519Signer(
+            settings.checkpoint_origin,
+            settings.effective_checkpoint_key_file,
+            create=not settings.production,
+        ),
         checkpoints=DirectoryCheckpointStore(settings.effective_checkpoint_dir),
         regime=load_regime(settings.regime_file),
         auth_policy=AuthPolicy(
@@ -90,6 +95,14 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> AppConte
         ),
     )
     return AppContext(settings, engine, deps)
+
+
+def rotate_development_secret(settings: Settings) -> None:
+    """Development only (the secret generated into the data directory): a new secret; the old
+    one is kept in ``keys/secret.previous`` so values under it still open until re-sealed."""
+    if settings.production or settings.secret_key:
+        raise ConfigurationError("The secret is configured, not generated: rotate it yourself.")
+    rotate_dev_secret(settings.data_dir / "keys")
 
 
 def mailer_for(settings: Settings) -> SmtpMailer | NoMailer:

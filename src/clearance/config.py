@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".clearance"))
     database_url: str | None = None  # default: SQLite file in data_dir
     secret_key: str | None = None  # field encryption + CSRF; generated into data_dir in development
+    previous_secret_keys: str | None = None  # comma-separated: still opened, never sealed with
     checkpoint_key_file: Path | None = None  # Ed25519 private key (PEM); default data_dir/keys/
     checkpoint_dir: Path | None = None  # where signed checkpoints are written; default data_dir/
     checkpoint_origin: str = "clearance.local/audit"
@@ -79,6 +80,10 @@ class Settings(BaseSettings):
     @property
     def effective_checkpoint_key_file(self) -> Path:
         return self.checkpoint_key_file or self.data_dir / "keys" / "checkpoint-ed25519.pem"
+
+    @property
+    def previous_secrets(self) -> list[str]:
+        return [s.strip() for s in (self.previous_secret_keys or "").split(",") if s.strip()]
 
     @property
     def secure_cookies(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -24,7 +25,15 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
-from clearance.audit.checkpoint import Checkpoint, sign, verifier_key
+from clearance.audit.checkpoint import (
+    Checkpoint,
+    TrustedKey,
+    Verifier,
+    cosign,
+    parse_trust,
+    sign,
+    verifier_key,
+)
 from clearance.domain.errors import ConfigurationError, InfrastructureError
 
 
@@ -79,26 +88,61 @@ class PyOtpTotp:
 
 
 class AesGcmBox:
-    """AES-256-GCM under a key derived from the secret key; the context is bound as AAD."""
+    """AES-256-GCM under keys derived from the installation secrets (a key ring); context as AAD.
 
-    def __init__(self, secret_key: str) -> None:
-        material = secret_key.encode()
-        self._key = hashlib.sha256(b"clearance/field-encryption/v1\x00" + material).digest()
-        self._mac_key = hashlib.sha256(b"clearance/mac/v1\x00" + material).digest()
+    Values are sealed as ``0x02 || key id (4) || nonce (12) || ciphertext`` under the current
+    secret; the key id picks the key on opening, so values under a previous secret stay readable
+    until ``clearance keys rewrap`` has re-sealed them (docs/operations.md, key rotation). Values
+    of format 1 (no key id, before key rotation existed) are opened by trying each key.
+    """
+
+    def __init__(self, secret_key: str, previous: tuple[str, ...] = ()) -> None:
+        self._keys: dict[bytes, bytes] = {}
+        for material in (secret_key, *previous):
+            key = hashlib.sha256(b"clearance/field-encryption/v1\x00" + material.encode()).digest()
+            self._keys.setdefault(hashlib.sha256(b"clearance/key-id\x00" + key).digest()[:4], key)
+        self._current = next(iter(self._keys))
+        self._mac_key = hashlib.sha256(b"clearance/mac/v1\x00" + secret_key.encode()).digest()
+
+    @property
+    def current_key_id(self) -> str:
+        return self._current.hex()
+
+    def key_of(self, sealed: bytes) -> str:
+        """The hex id of the key a value is sealed under; ``"v1"`` for the format without ids."""
+        return sealed[1:5].hex() if sealed[:1] == b"\x02" else "v1"
 
     def seal(self, plaintext: bytes, *, context: bytes) -> bytes:
         nonce = os.urandom(12)
-        return b"\x01" + nonce + AESGCM(self._key).encrypt(nonce, plaintext, context)
+        head = b"\x02" + self._current
+        return (
+            head
+            + nonce
+            + AESGCM(self._keys[self._current]).encrypt(nonce, plaintext, head + context)
+        )
 
     def open(self, sealed: bytes, *, context: bytes) -> bytes:
-        if sealed[:1] != b"\x01":
-            raise InfrastructureError("sealed value has an unknown format version")
-        try:
-            return AESGCM(self._key).decrypt(sealed[1:13], sealed[13:], context)
-        except InvalidTag as exc:
-            raise InfrastructureError("a sealed value failed authentication (wrong key?)") from exc
+        version = sealed[:1]
+        if version == b"\x02":
+            key = self._keys.get(sealed[1:5])
+            if key is None:
+                raise InfrastructureError(
+                    f"a sealed value is under key {sealed[1:5].hex()}, which is not configured: "
+                    "add its secret to CLEARANCE_PREVIOUS_SECRET_KEYS"
+                )
+            try:
+                return AESGCM(key).decrypt(sealed[5:17], sealed[17:], sealed[:5] + context)
+            except InvalidTag as exc:
+                raise InfrastructureError("a sealed value failed authentication") from exc
+        if version == b"\x01":
+            for key in self._keys.values():
+                with contextlib.suppress(InvalidTag):
+                    return AESGCM(key).decrypt(sealed[1:13], sealed[13:], context)
+            raise InfrastructureError("a sealed value failed authentication (wrong key?)")
+        raise InfrastructureError("sealed value has an unknown format version")
 
     def mac(self, data: bytes) -> str:
+        # Keyed hashes only name login-throttle counters; a new secret just starts them afresh.
         return hmac.new(self._mac_key, data, hashlib.sha256).hexdigest()
 
 
@@ -133,33 +177,119 @@ def load_or_create_secret(path: Path) -> str:
     return secret
 
 
-def load_signing_key(path: Path, *, create: bool) -> Ed25519PrivateKey:
+def load_previous_secrets(path: Path) -> list[str]:
+    """Development only: secrets replaced by ``clearance keys rotate-secret``, newest first."""
     if not path.is_file():
-        if not create:
-            raise ConfigurationError(f"The checkpoint signing key {path} does not exist.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-        return key
-    loaded = load_pem_private_key(path.read_bytes(), password=None)
+        return []
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()][::-1]
+
+
+def rotate_dev_secret(directory: Path) -> None:
+    """Development only: a new ``secret.key``; the old one is kept in ``secret.previous``."""
+    current = directory / "secret.key"
+    old = load_or_create_secret(current)
+    with (directory / "secret.previous").open("a") as fh:
+        fh.write(old + "\n")
+    os.chmod(directory / "secret.previous", 0o600)
+    fresh = base64.urlsafe_b64encode(os.urandom(32)).decode()
+    tmp = directory / f".secret.key.{secrets.token_hex(4)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(fresh + "\n")
+    os.replace(tmp, current)
+
+
+def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _read_private(path: Path) -> Ed25519PrivateKey:
+    try:
+        loaded = load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(f"cannot read the checkpoint signing key {path}: {exc}") from exc
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ConfigurationError(f"{path} is not an Ed25519 private key")
     return loaded
 
 
+def load_signing_key(path: Path, *, create: bool) -> Ed25519PrivateKey:
+    if not path.is_file():
+        if not create:
+            raise ConfigurationError(f"The checkpoint signing key {path} does not exist.")
+        key = Ed25519PrivateKey.generate()
+        _write_private(path, key)
+        return key
+    return _read_private(path)
+
+
 class Ed25519Signer:
-    def __init__(self, name: str, key: Ed25519PrivateKey) -> None:
+    """The checkpoint signing key in a file, with the public keys it replaced.
+
+    ``<key file>.retired`` lists retired verifier keys, each trusted up to the tree size of its
+    handover checkpoint (``TrustedKey``). The key file is re-read when it changes, so servers that
+    are running pick up a rotation done by ``clearance keys rotate-signing`` in another process.
+    A retired private key is deleted: old checkpoints need only its public half.
+    """
+
+    def __init__(self, name: str, key_file: Path, *, create: bool) -> None:
         self.name = name
-        self._key = key
+        self._path = key_file
+        self._retired = key_file.with_name(key_file.name + ".retired")
+        self._pending = key_file.with_name(key_file.name + ".next")
+        self._key = load_signing_key(key_file, create=create)
+        self._stamp = self._stat()
+
+    def _stat(self) -> tuple[int, int, int]:
+        st = self._path.stat()
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _current(self) -> Ed25519PrivateKey:
+        with contextlib.suppress(OSError):
+            stamp = self._stat()
+            if stamp != self._stamp:
+                self._key, self._stamp = _read_private(self._path), stamp
+        return self._key
 
     def sign(self, checkpoint: Checkpoint) -> str:
-        return sign(checkpoint, name=self.name, key=self._key)
+        return sign(checkpoint, name=self.name, key=self._current())
 
     def verifier_key(self) -> str:
-        return verifier_key(self.name, self._key.public_key())
+        return verifier_key(self.name, self._current().public_key())
+
+    def trusted(self) -> list[TrustedKey]:
+        """The current key, then the retired ones with their size limits."""
+        keys = [TrustedKey(Verifier.parse(self.verifier_key()))]
+        if self._retired.is_file():
+            keys += parse_trust(self._retired.read_text("utf-8"))
+        return keys
+
+    def next_verifier_key(self) -> str:
+        """Start a rotation: the next key (made now, or left by an interrupted rotation)."""
+        if not self._pending.is_file():
+            _write_private(self._pending, Ed25519PrivateKey.generate())
+        return verifier_key(self.name, _read_private(self._pending).public_key())
+
+    def complete_rotation(self, handover: Checkpoint) -> str:
+        """Co-sign the handover checkpoint with the old and next keys, retire the old key (its
+        public key, trusted up to ``handover.size``), and make the next key current."""
+        old, new = self._current(), _read_private(self._pending)
+        text = cosign(handover, name=self.name, keys=[old, new])
+        line = TrustedKey(Verifier.parse(verifier_key(self.name, old.public_key())),
+                          handover.size).line()  # fmt: skip
+        with self._retired.open("a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(self._pending, self._path)
+        self._key, self._stamp = new, self._stat()
+        return text
 
 
 class DirectoryCheckpointStore:

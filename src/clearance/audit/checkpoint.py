@@ -11,6 +11,10 @@ A checkpoint is::
 The key id is the first 4 bytes of SHA-256(key name || 0x0A || 0x01 || public key). The verifier key
 is published as ``<name>+<hex key id>+<base64(0x01 || public key)>`` (the ``note`` vkey format), so
 an inspector needs only that one line to check a checkpoint offline.
+
+Key rotation (docs/audit.md): the handover checkpoint is signed by the old and the new key, and the
+old key is then trusted only for trees up to that size. A trust list is one verifier key per line,
+a retired one followed by ``max-size=<n>``; ``open_trusted`` applies it.
 """
 
 from __future__ import annotations
@@ -76,10 +80,18 @@ class Verifier:
 
 
 def sign(checkpoint: Checkpoint, *, name: str, key: Ed25519PrivateKey) -> str:
+    return cosign(checkpoint, name=name, keys=[key])
+
+
+def cosign(checkpoint: Checkpoint, *, name: str, keys: list[Ed25519PrivateKey]) -> str:
+    """A signed note with one signature line per key (two at a key rotation's handover)."""
     body = checkpoint.body()
-    sig = key.sign(body.encode())
-    kid = key_id(name, _raw_public(key.public_key()))
-    return f"{body}\n{SIG_PREFIX}{name} {base64.b64encode(kid + sig).decode()}\n"
+    lines = []
+    for key in keys:
+        sig = key.sign(body.encode())
+        kid = key_id(name, _raw_public(key.public_key()))
+        lines.append(f"{SIG_PREFIX}{name} {base64.b64encode(kid + sig).decode()}\n")
+    return f"{body}\n" + "".join(lines)
 
 
 def parse(text: str) -> tuple[Checkpoint, list[tuple[str, bytes, bytes]]]:
@@ -124,3 +136,50 @@ def open_signed(text: str, verifier: Verifier) -> Checkpoint:
                 raise CheckpointError("the checkpoint's signature does not verify") from exc
             return checkpoint
     raise CheckpointError(f"the checkpoint carries no signature by key {verifier.name!r}")
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    """A verifier key and, for a retired key, the largest tree it may have signed."""
+
+    verifier: Verifier
+    max_size: int | None = None
+
+    def line(self) -> str:
+        vkey = verifier_key(self.verifier.name, self.verifier.key)
+        return vkey if self.max_size is None else f"{vkey} max-size={self.max_size}"
+
+
+def parse_trust(text: str) -> list[TrustedKey]:
+    """One verifier key per line; ``max-size=<n>`` after a retired one. Blank and # lines skipped."""
+    trusted = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        vkey, _, rest = line.partition(" ")
+        max_size = None
+        if rest:
+            label, _, number = rest.strip().partition("=")
+            if label != "max-size" or not number.isdigit():
+                raise CheckpointError(f"unexpected text after a verifier key: {rest.strip()!r}")
+            max_size = int(number)
+        trusted.append(TrustedKey(Verifier.parse(vkey), max_size))
+    if not trusted:
+        raise CheckpointError("no verifier key given")
+    return trusted
+
+
+def open_trusted(text: str, trusted: list[TrustedKey]) -> Checkpoint:
+    """Accept a checkpoint signed by any trusted key, a retired key only up to its ``max_size``."""
+    checkpoint, signatures = parse(text)
+    problem = "the checkpoint carries no signature by a trusted key"
+    for t in trusted:
+        if not any(n == t.verifier.name and k == t.verifier.key_id for n, k, _ in signatures):
+            continue
+        if t.max_size is not None and checkpoint.size > t.max_size:
+            problem = (f"the checkpoint of {checkpoint.size} entries is signed only by a key "
+                       f"retired at {t.max_size} entries")  # fmt: skip
+            continue
+        return open_signed(text, t.verifier)
+    raise CheckpointError(problem)

@@ -1,5 +1,5 @@
 """Offline checks an inspector runs on a copy of the checkpoint directory, with only the public
-verifier key: no database, no signing key, no network.
+verifier keys: no database, no signing key, no network.
 
 The directory holds signed checkpoints (``checkpoint-<size>-<time>.txt``) and, for each checkpoint,
 a consistency proof from the one before it (``consistency-<old>-<new>.json``). ``consistency``
@@ -16,7 +16,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from clearance.audit.checkpoint import Checkpoint, CheckpointError, Verifier, open_signed
+from clearance.audit.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    TrustedKey,
+    open_trusted,
+    parse_trust,
+)
 from clearance.audit.merkle import leaf_hash, verify_consistency, verify_inclusion
 
 
@@ -28,9 +34,17 @@ def _b64(text: str) -> bytes:
     return base64.b64decode(text, validate=True)
 
 
-def read_checkpoint(text: str, verifier: Verifier, what: str) -> Checkpoint:
+def trust(vkeys: str) -> list[TrustedKey]:
+    """The verifier keys: one line, or ``verifier-keys.txt`` (current and retired keys)."""
     try:
-        return open_signed(text, verifier)
+        return parse_trust(vkeys)
+    except CheckpointError as exc:
+        raise OfflineCheckFailed(f"the verifier keys cannot be read: {exc}") from exc
+
+
+def read_checkpoint(text: str, verifier: list[TrustedKey], what: str) -> Checkpoint:
+    try:
+        return open_trusted(text, verifier)
     except CheckpointError as exc:
         raise OfflineCheckFailed(
             f"{what}: not signed by this log's key ({exc}); it comes from another log or was altered"
@@ -43,7 +57,7 @@ def proof_name(old_size: int, new_size: int) -> str:
 
 def consistency(directory: Path, old_text: str, new_text: str, vkey: str) -> list[int]:
     """Verify that the log of ``old`` is a prefix of the log of ``new``; returns the sizes walked."""
-    verifier = Verifier.parse(vkey)
+    verifier = trust(vkey)
     old = read_checkpoint(old_text, verifier, "the old checkpoint")
     new = read_checkpoint(new_text, verifier, "the new checkpoint")
     if old.size > new.size:
@@ -80,7 +94,7 @@ def consistency(directory: Path, old_text: str, new_text: str, vkey: str) -> lis
 
 def inclusion(proof_json: str, checkpoint_text: str, vkey: str) -> Checkpoint:
     """Verify an inclusion proof (``clearance audit prove``) against a signed checkpoint."""
-    verifier = Verifier.parse(vkey)
+    verifier = trust(vkey)
     cp = read_checkpoint(checkpoint_text, verifier, "the checkpoint")
     data = json.loads(proof_json)
     if int(data["tree_size"]) != cp.size:

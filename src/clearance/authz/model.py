@@ -43,6 +43,7 @@ class Action(StrEnum):
     AUDIT_VERIFY = "audit:verify"
     BACKUP_CREATE = "backup:create"
     BACKUP_RESTORE = "backup:restore"
+    KEYS_MANAGE = "keys:manage"
     COMPLAINT_FILE = "complaint:file"
     COMPLAINT_HANDLE = "complaint:handle"
     CONTACT_MANAGE = "contact:manage"

@@ -307,6 +307,7 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
             Action.REPORT_READ,
             Action.BACKUP_CREATE,
             Action.BACKUP_RESTORE,
+            Action.KEYS_MANAGE,
         },
         Scope.ANY,
     ),

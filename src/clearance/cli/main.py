@@ -15,6 +15,7 @@ from rich.table import Table
 from clearance.bootstrap import AppContext, cli_subject
 from clearance.cli import ops
 from clearance.cli.common import context, err, fail, out, report_error
+from clearance.cli.keys import keys_app
 from clearance.domain.errors import ClearanceError
 from clearance.domain.organisations import OrgKind, Role
 
@@ -29,6 +30,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(vetting_app, name="vetting")
+app.add_typer(keys_app, name="keys")
 ops.register(app, audit_app)  # jobs, report, synth, the offline audit checks
 
 # -- serve, demo, db -------------------------------------------------------------------------------

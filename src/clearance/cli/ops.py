@@ -31,20 +31,22 @@ def register(app: typer.Typer, audit_app: typer.Typer) -> None:
 
 
 def _key(key: str | None, directory: Path) -> str:
-    """The verifier key: given, or the ``verifier-key.txt`` published with the checkpoints."""
+    """The verifier keys: given (text or a file), or published with the checkpoints:
+    ``verifier-keys.txt`` (current and retired keys) or, before any rotation, ``verifier-key.txt``."""
     if key:
         path = Path(key)
         return path.read_text("utf-8").strip() if path.is_file() else key.strip()
-    published = directory / "verifier-key.txt"
-    if not published.is_file():
-        fail("Give the log's verifier key with --key (text or a file).")
-    return published.read_text("utf-8").strip()
+    for name in ("verifier-keys.txt", "verifier-key.txt"):
+        published = directory / name
+        if published.is_file():
+            return published.read_text("utf-8").strip()
+    fail("Give the log's verifier key with --key (text or a file).")
 
 
 def audit_consistency(
     old: Annotated[Path, typer.Argument(help="The older checkpoint file", exists=True)],
     new: Annotated[Path, typer.Argument(help="The newer checkpoint file", exists=True)],
-    key: Annotated[str | None, typer.Option(help="Verifier key (text or file); default: verifier-key.txt beside NEW")] = None,
+    key: Annotated[str | None, typer.Option(help="Verifier key(s) (text or file); default: verifier-keys.txt beside NEW")] = None,
 ) -> None:  # fmt: skip
     """Offline: verify that NEW extends OLD, with only the public key and the copied directory
     (signatures, then the chain of consistency proofs). Exit 1 naming what failed."""
@@ -63,7 +65,7 @@ def audit_consistency(
 def audit_check_inclusion(
     proof: Annotated[Path, typer.Argument(help="Output of 'clearance audit prove'", exists=True)],
     checkpoint: Annotated[Path, typer.Argument(help="A signed checkpoint file", exists=True)],
-    key: Annotated[str | None, typer.Option(help="Verifier key (text or file); default: verifier-key.txt beside the checkpoint")] = None,
+    key: Annotated[str | None, typer.Option(help="Verifier key(s) (text or file); default: verifier-keys.txt beside the checkpoint")] = None,
 ) -> None:  # fmt: skip
     """Offline: verify that an entry is in the signed tree of a checkpoint."""
     from clearance.audit.offline import OfflineCheckFailed, inclusion
@@ -229,8 +231,9 @@ def restore(
     for name, content in files.items():
         target = (ctx.settings.effective_checkpoint_dir / name.split("/", 1)[1]
                   if name.startswith("checkpoints/") else data / name)  # fmt: skip
-        if name == "keys/checkpoint-ed25519.pem":
-            target = ctx.settings.effective_checkpoint_key_file
+        if name.startswith("keys/checkpoint-ed25519.pem"):  # the key and its ``.retired`` list
+            key_file = ctx.settings.effective_checkpoint_key_file
+            target = key_file.with_name(key_file.name + name[len("keys/checkpoint-ed25519.pem") :])
         target.parent.mkdir(parents=True, exist_ok=True)
         if target in existed and target.read_bytes() != content:
             fail(f"{target} exists and differs from the backup's; move it away first.")

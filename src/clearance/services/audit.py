@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from clearance.audit.checkpoint import Checkpoint, CheckpointError, Verifier, open_signed
+from clearance.audit.checkpoint import Checkpoint, CheckpointError, open_trusted
 from clearance.audit.entry import AuditEntry
 from clearance.audit.merkle import (
     consistency_proof,
@@ -29,9 +29,10 @@ def b64(data: bytes) -> str:
 
 
 def parse_checkpoint(deps: Deps, text: str) -> Checkpoint:
-    """Open a checkpoint signed by this installation's key; ValidationFailed when it is not."""
+    """Open a checkpoint signed by this installation's key, or by a retired key within its
+    limit; ValidationFailed when it is not."""
     try:
-        return open_signed(text, Verifier.parse(deps.signer.verifier_key()))
+        return open_trusted(text, deps.signer.trusted())
     except CheckpointError as exc:
         raise ValidationFailed(f"The checkpoint cannot be used: {exc}") from exc
 
@@ -56,19 +57,30 @@ def write_checkpoint(deps: Deps, actor: Subject) -> WrittenCheckpoint:
         decision = authorize(deps, uow, actor, Action.AUDIT_CHECKPOINT, Resource("audit"))
         entry = record(deps, uow, actor, Action.AUDIT_CHECKPOINT, "audit", decision)
         uow.commit()
-        report = verify_entries(uow.audit.entries(stop=entry.seq))
+    cp = signed_tree(deps, entry.seq)
+    return publish_checkpoint(deps, cp, deps.signer.sign(cp))
+
+
+def signed_tree(deps: Deps, size: int) -> Checkpoint:
+    """The checkpoint of the first ``size`` entries, after verifying them."""
+    with deps.uow() as uow:
+        report = verify_entries(uow.audit.entries(stop=size))
     if not report.ok:
         # Never sign a tree that does not verify: that would bless the tampering.
         raise ValidationFailed(
             f"The audit log does not verify; no checkpoint written. {report.problem}"
         )
-    cp = Checkpoint(deps.signer.name, report.size, report.root)
-    text = deps.signer.sign(cp)
+    return Checkpoint(deps.signer.name, report.size, report.root)
+
+
+def publish_checkpoint(deps: Deps, cp: Checkpoint, text: str) -> WrittenCheckpoint:
+    """Write a signed checkpoint with what an inspector needs offline: the verifier keys and a
+    proof that this tree extends the previous checkpoint's (docs/audit.md)."""
     previous = deps.checkpoints.latest()
     path = deps.checkpoints.write(text, size=cp.size, at=deps.clock.now())
-    # What an inspector needs offline: the verifier key and a proof that this tree extends the
-    # previous checkpoint's (docs/audit.md, ``clearance audit consistency``).
     deps.checkpoints.write_file("verifier-key.txt", deps.signer.verifier_key() + "\n")
+    deps.checkpoints.write_file("verifier-keys.txt",
+                                "".join(t.line() + "\n" for t in deps.signer.trusted()))  # fmt: skip
     if previous:
         old = parse_checkpoint(deps, previous)
         if 1 <= old.size < cp.size:

@@ -38,6 +38,7 @@ from clearance.services.ports import (
     ThrottleRecord,
     UnitOfWork,
 )
+from clearance.services.sealing import totp_context
 
 API_TOKEN_PREFIX = "clr_"  # noqa: S105 - a public prefix, not a secret
 # The per-user-name limit is looser than the per-pair one: it slows a distributed guessing attack
@@ -119,7 +120,7 @@ def login(deps: Deps, *, username: str, password: str, code: str, client: str) -
         if rec is None:
             deps.hasher.dummy_verify(password)
         elif deps.hasher.verify(rec.password_hash, password) and not rec.account.disabled:
-            secret = deps.box.open(rec.totp_secret_enc, context=b"totp:" + rec.account.id.bytes)
+            secret = deps.box.open(rec.totp_secret_enc, context=totp_context(rec.account.id))
             step = deps.totp.matching_step(secret.decode(), code.strip(), now)
             ok = step is not None and uow.accounts.set_totp_last_step(rec.account.id, step)
         if not ok or rec is None:

@@ -17,6 +17,7 @@ from clearance.domain.people import check_person_fields
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, record
 from clearance.services.ports import AccountRecord, Page
+from clearance.services.sealing import totp_context
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
@@ -209,7 +210,7 @@ def create_account(
             new_id(), username, display_name.strip(), org_id, person_id, roles, False,
             deps.clock.now(),
         )  # fmt: skip
-        sealed = deps.box.seal(secret.encode(), context=b"totp:" + account.id.bytes)
+        sealed = deps.box.seal(secret.encode(), context=totp_context(account.id))
         uow.accounts.add(AccountRecord(account, deps.hasher.hash(password), sealed, 0))
         record(
             deps, uow, actor, Action.ACCOUNT_CREATE, f"account:{account.id}", decision,

@@ -246,8 +246,12 @@ def restore(
 def data_files(data_dir: Path, key_file: Path, checkpoint_dir: Path) -> dict[str, bytes]:
     """The files a restored installation needs besides the database."""
     out: dict[str, bytes] = {}
-    secret = data_dir / "keys" / "secret.key"
-    for name, path in (("keys/secret.key", secret), ("keys/checkpoint-ed25519.pem", key_file)):
+    keys = data_dir / "keys"
+    retired = key_file.with_name(key_file.name + ".retired")  # public keys of rotated-out signers
+    for name, path in (("keys/secret.key", keys / "secret.key"),
+                       ("keys/secret.previous", keys / "secret.previous"),
+                       ("keys/checkpoint-ed25519.pem", key_file),
+                       ("keys/checkpoint-ed25519.pem.retired", retired)):  # fmt: skip
         if path.is_file():
             out[name] = path.read_bytes()
     if checkpoint_dir.is_dir():

@@ -22,6 +22,7 @@ from clearance.adapters.db.repositories import (
     SqlOrgRepository,
     SqlPersonRepository,
 )
+from clearance.adapters.db.sealed import SqlSealedValues
 from clearance.adapters.db.stats import SqlStatistics
 from clearance.adapters.db.webauthn_store import SqlWebAuthnRepository
 from clearance.domain.errors import Conflict, InfrastructureError
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
     webauthn: SqlWebAuthnRepository
     records: SqlRecordStore
     stats: SqlStatistics
+    sealed: SqlSealedValues
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
         self.webauthn = SqlWebAuthnRepository(conn)
         self.records = SqlRecordStore(conn)
         self.stats = SqlStatistics(conn)
+        self.sealed = SqlSealedValues(conn)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -24,6 +24,7 @@ from clearance.domain.model import new_id
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, record
 from clearance.services.ports import UnitOfWork
+from clearance.services.sealing import person_key_context
 
 MAX_PAGE = 200
 
@@ -106,10 +107,6 @@ def created(
 # -- per-person data keys ---------------------------------------------------------------------------
 
 
-def _key_context(person_id: uuid.UUID) -> bytes:
-    return b"clearance/person-key/v1:" + person_id.bytes
-
-
 def person_key(deps: Deps, uow: UnitOfWork, person_id: uuid.UUID, *, create: bool) -> bytes:
     """The person's data key, unwrapped with the installation's secret. Created on first use."""
     stored = uow.cases.get_key(person_id)
@@ -117,13 +114,13 @@ def person_key(deps: Deps, uow: UnitOfWork, person_id: uuid.UUID, *, create: boo
         if not create:
             raise NotFound("vetting data", person_id)
         key = deps.cipher.new_key()
-        uow.cases.add_key(person_id, deps.box.seal(key, context=_key_context(person_id)),
+        uow.cases.add_key(person_id, deps.box.seal(key, context=person_key_context(person_id)),
                           deps.clock.now())  # fmt: skip
         return key
     wrapped, destroyed = stored
     if destroyed or wrapped is None:
         raise Conflict("The vetting data of this person was purged; nothing can be added or read.")
-    return deps.box.open(wrapped, context=_key_context(person_id))
+    return deps.box.open(wrapped, context=person_key_context(person_id))
 
 
 def record_context(assessment_id: uuid.UUID, kind: str, ref: str | None) -> bytes:

@@ -22,6 +22,7 @@ from clearance.domain.oversight import (
 )
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, record
+from clearance.services.sealing import whistle_context
 
 
 def _text(value: str, name: str, limit: int = 8000) -> str:
@@ -90,10 +91,6 @@ def inspections(deps: Deps, actor: Subject) -> list[Inspection]:
 
 
 # -- whistle-blowing -------------------------------------------------------------------------------
-def _context(report_id: uuid.UUID) -> bytes:
-    return b"clearance/whistle/v1:" + report_id.bytes
-
-
 @dataclass(frozen=True)
 class OpenedReport:
     report: WhistleReport
@@ -119,9 +116,9 @@ def file_report(deps: Deps, actor: Subject, *, text: str, contact: str = "",
         key = deps.cipher.new_key()
         content = {"text": body, "reporter": actor.username, "contact": contact.strip()[:300]}
         sealed = deps.cipher.encrypt(key, json.dumps(content, ensure_ascii=False).encode(),
-                                     context=_context(rid))  # fmt: skip
+                                     context=whistle_context(rid))  # fmt: skip
         report = WhistleReport(rid, deps.clock.now(), "received",
-                               deps.box.seal(key, context=_context(rid)), sealed, agency_id)  # fmt: skip
+                               deps.box.seal(key, context=whistle_context(rid)), sealed, agency_id)  # fmt: skip
         uow.records.add(report)
         anonymous = replace(actor, username="whistle-blower", account_id=None)
         record(deps, uow, anonymous, Action.WHISTLE_FILE, "whistle_report", decision,
@@ -143,8 +140,8 @@ def open_report(deps: Deps, actor: Subject, report_id: uuid.UUID) -> OpenedRepor
         r = uow.records.get(WhistleReport, report_id)
         if r is None:
             raise NotFound("report", report_id)
-        key = deps.box.open(r.wrapped_key, context=_context(r.id))
-        content = json.loads(deps.cipher.decrypt(key, r.sealed, context=_context(r.id)))
+        key = deps.box.open(r.wrapped_key, context=whistle_context(r.id))
+        content = json.loads(deps.cipher.decrypt(key, r.sealed, context=whistle_context(r.id)))
         record(deps, uow, actor, Action.WHISTLE_READ, f"whistle_report:{r.id}", decision)
         uow.commit()
     return OpenedReport(r, content["text"], content["reporter"], content["contact"])
