@@ -208,6 +208,15 @@ def test_transfer_copy_return_and_receipt(world: World) -> None:
     f.post("sakura.security", f"/materials/{m['id']}/return")
     back = f.post("meti.manager", f"/materials/{m['id']}/receipt", {})
     assert back["holder_org_id"] == f.orgs["METI"]
+    # More copies of the same title continue the series (found by the state machine).
+    more = f.post("meti.manager", "/materials", {
+        "designation_id": world.designation, "kind": "medium", "title": "USB-02",
+        "copy_total": 2, "location": "保管庫"}, 201)  # fmt: skip
+    assert [(x["copy_no"], x["copy_total"]) for x in more] == [(4, 5), (5, 5)]
+    series = [x for x in f.get("meti.manager", "/materials", designation_id=world.designation)
+              if x["title"] == "USB-02"]  # fmt: skip
+    assert sorted(x["copy_no"] for x in series) == [1, 2, 4, 5]  # copy 3 is at Sakura
+    assert {x["copy_total"] for x in series} == {5}
 
 
 def test_destruction_needs_a_distinct_witness(world: World) -> None:

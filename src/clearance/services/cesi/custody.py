@@ -72,9 +72,19 @@ def _may_hold(uow: UnitOfWork, d: Designation, org_id: uuid.UUID) -> bool:
     )
 
 
+def _renumber(uow: UnitOfWork, series: list[Material], total: int) -> None:
+    """Every live copy of a series learns the new total. A destroyed copy's record is final (its
+    destruction certificate says "copy n of m" as it was); found by the state machine."""
+    for s in series:
+        if s.status is not MaterialStatus.DESTROYED:
+            uow.records.update(replace(s, copy_total=total, version=s.version + 1),
+                               expected_version=s.version)  # fmt: skip
+
+
 def register(deps: Deps, actor: Subject, *, designation_id: uuid.UUID, kind: str, title: str,
              copy_total: int, location: str) -> list[Material]:  # fmt: skip
-    """Register received (or created) materials: copies 1..copy_total, held by the actor's org."""
+    """Register received (or created) materials, held by the actor's org: copies 1..copy_total,
+    or the next numbers when the designation already has copies of this title."""
     problems = []
     if kind not in KINDS:
         problems.append(FieldProblem("kind", "document, file or medium.", "choice"))
@@ -96,9 +106,15 @@ def register(deps: Deps, actor: Subject, *, designation_id: uuid.UUID, kind: str
                 "The designation is not in force or was not provided to your organisation."
             )
         now = deps.clock.now()
+        # More copies of a title already registered continue its numbering (found by the
+        # state machine: two "copy 1 of 1" of one document made the register ambiguous).
+        series = uow.records.find(Material, designation_id=d.id, title=title.strip())
+        first = max((s.copy_no for s in series), default=0)
+        total = first + copy_total
+        _renumber(uow, series, total)
         made = []
-        for n in range(1, copy_total + 1):
-            m = Material(new_id(), d.id, kind, title.strip(), n, copy_total, actor.org_id,
+        for n in range(first + 1, total + 1):
+            m = Material(new_id(), d.id, kind, title.strip(), n, total, actor.org_id,
                          location.strip(), MaterialStatus.HELD, now)  # fmt: skip
             uow.records.add(m)
             uow.records.add(CustodyEvent(m.id, "receipt", now, actor.label, actor.org_id, {}))
@@ -116,9 +132,7 @@ def copy(deps: Deps, actor: Subject, material_id: uuid.UUID, *, location: str) -
         need_material_status(m, {MaterialStatus.HELD}, "copy")
         series = uow.records.find(Material, designation_id=d.id, title=m.title)
         total = max(s.copy_no for s in series) + 1
-        for s in series:
-            uow.records.update(replace(s, copy_total=total, version=s.version + 1),
-                               expected_version=s.version)  # fmt: skip
+        _renumber(uow, series, total)
         new = Material(new_id(), d.id, m.kind, m.title, total, total, m.holder_org_id,
                        location.strip() or m.location, MaterialStatus.HELD, deps.clock.now())  # fmt: skip
         uow.records.add(new)
