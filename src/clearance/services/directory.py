@@ -15,7 +15,7 @@ from clearance.domain.model import Account, Organisation, Person, new_id
 from clearance.domain.organisations import OrgKind, Role, role_allowed_for
 from clearance.domain.people import check_person_fields
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_or_conceal, record
 from clearance.services.ports import AccountRecord, Page
 from clearance.services.sealing import totp_context
 
@@ -238,9 +238,10 @@ def get_account(deps: Deps, actor: Subject, account_id: uuid.UUID) -> Account:
         rec = uow.accounts.get(account_id)
         if rec is None:
             raise NotFound("account", account_id)
-        authorize(
+        authorize_or_conceal(
             deps, uow, actor, Action.ACCOUNT_READ,
             Resource("account", account_id, org_id=rec.account.org_id, account_id=account_id),
+            what="account",
         )  # fmt: skip
         return rec.account
 
@@ -253,9 +254,10 @@ def set_account_disabled(
         rec = uow.accounts.get(account_id)
         if rec is None:
             raise NotFound("account", account_id)
-        decision = authorize(
+        decision = authorize_or_conceal(
             deps, uow, actor, Action.ACCOUNT_DISABLE,
-            Resource("account", account_id, org_id=rec.account.org_id),
+            Resource("account", account_id, org_id=rec.account.org_id, account_id=account_id),
+            what="account", may_know=(Action.ACCOUNT_READ,),
         )  # fmt: skip
         uow.accounts.set_disabled(account_id, disabled)
         ended = revoked = 0

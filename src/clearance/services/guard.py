@@ -7,12 +7,13 @@ transaction, appends the denied attempt to the audit log, commits that alone, an
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from clearance.audit.entry import AuditEntry
 from clearance.authz.engine import decide
 from clearance.authz.model import Action, Decision, Resource, Subject
-from clearance.domain.errors import NotAuthorized
+from clearance.domain.errors import NotAuthorized, NotFound
 from clearance.services.context import Deps
 from clearance.services.ports import AuditDraft, UnitOfWork
 
@@ -47,6 +48,23 @@ def authorize(
         reason=decision.reason,
         rule=decision.rule_id,
     )
+
+
+def authorize_or_conceal(
+    deps: Deps, uow: UnitOfWork, actor: Subject, action: Action, resource: Resource,
+    *, what: str, ident: object = None, may_know: tuple[Action, ...] = (),
+    purpose: str | None = None,
+) -> Decision:  # fmt: skip
+    """``authorize`` for an object whose existence is need-to-know: an actor who may neither act
+    on it nor read it (``may_know``) gets ``NotFound``, exactly like a missing object, and the
+    denial is still audited. Found by tests/e2e/test_object_matrix.py."""
+    if not decide(actor, action, resource).allowed and not any(
+        decide(actor, a, resource).allowed for a in may_know
+    ):
+        with contextlib.suppress(NotAuthorized):
+            authorize(deps, uow, actor, action, resource, purpose=purpose)
+        raise NotFound(what, resource.id if ident is None else ident)
+    return authorize(deps, uow, actor, action, resource, purpose=purpose)
 
 
 def authorize_any(

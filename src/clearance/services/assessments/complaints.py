@@ -16,7 +16,7 @@ from clearance.domain.model import new_id
 from clearance.services.assessments.common import add_vetting, load, open_records, page
 from clearance.services.assessments.vetting import check_purpose
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_or_conceal, record
 from clearance.services.ports import Page, UnitOfWork
 
 NO_DISADVANTAGE = (
@@ -69,7 +69,8 @@ def _load(
     if c is None or a is None:
         raise NotFound("complaint", complaint_id)
     res = Resource("complaint", c.id, org_id=c.agency_id, person_id=a.person_id)
-    return c, authorize(deps, uow, actor, Action.COMPLAINT_HANDLE, res)
+    return c, authorize_or_conceal(deps, uow, actor, Action.COMPLAINT_HANDLE, res,
+                                   what="complaint")  # fmt: skip
 
 
 def start_review(deps: Deps, actor: Subject, complaint_id: uuid.UUID) -> Complaint:

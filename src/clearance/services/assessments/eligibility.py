@@ -178,10 +178,14 @@ def record_departure(
 def eligibilities(
     deps: Deps, actor: Subject, *, person_id: uuid.UUID, agency_id: uuid.UUID | None = None
 ) -> list[Eligibility]:
-    """The person's eligibility records (dates and status only; never why)."""
+    """The person's eligibility records (dates and status only; never why).
+
+    Read for one agency, the answer is that agency's records: an empty list alike for a person
+    with none there and for an id that names nobody, so another agency's staff cannot learn
+    whether a person exists (found by tests/e2e/test_object_matrix.py)."""
     with deps.uow() as uow:
         res = _resource(uow, person_id, agency_id)
         authorize(deps, uow, actor, Action.ELIGIBILITY_READ, res)
-        if uow.persons.get(person_id) is None:
+        if agency_id is None and uow.persons.get(person_id) is None:
             raise NotFound("person", person_id)
         return uow.cases.eligibilities(person_id, agency_id)

@@ -21,7 +21,7 @@ from clearance.domain.errors import NotFound
 from clearance.domain.records import Handler, Material
 from clearance.services.cesi.facts import contracts_between, material_facts, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_any, record
+from clearance.services.guard import authorize, authorize_any, authorize_or_conceal, record
 from clearance.services.ports import UnitOfWork
 
 
@@ -77,8 +77,10 @@ def who_could(
     ever assigned as handlers of its designation; each is judged on the history as of ``at``."""
     with deps.uow() as uow:
         m, d = _material(uow, material_id)
-        decision = authorize(deps, uow, actor, Action.ACCESS_HISTORY,
-                             Resource("access", f"material:{m.id}", org_id=d.agency_id))  # fmt: skip
+        decision = authorize_or_conceal(
+            deps, uow, actor, Action.ACCESS_HISTORY,
+            Resource("access", f"material:{m.id}", org_id=d.agency_id), what="material",
+            ident=material_id, may_know=(Action.CUSTODY_READ,))  # fmt: skip
         candidates = sorted({h.person_id for h in uow.records.find(Handler, designation_id=d.id)})
         allowed = [p for p in candidates if evaluate(deps, uow, p, m, d, action, at).permit]
         record(deps, uow, actor, Action.ACCESS_HISTORY, f"material:{m.id}", decision,
@@ -92,14 +94,14 @@ def what_could(
     deps: Deps, actor: Subject, *, person_id: uuid.UUID, at: dt.datetime
 ) -> list[uuid.UUID]:
     """The materials the person could read at ``at`` (limited to the actor's agency's designations
-    unless the actor oversees all)."""
+    unless the actor oversees all). For one agency, an id that names nobody answers like a
+    person with nothing there (an empty list), so existence is not revealed."""
     with deps.uow() as uow:
-        person = uow.persons.get(person_id)
-        if person is None:
-            raise NotFound("person", person_id)
         decision = authorize(deps, uow, actor, Action.ACCESS_HISTORY,
                              Resource("access", f"person:{person_id}", org_id=actor.org_id))  # fmt: skip
         everything = decide(actor, Action.ACCESS_HISTORY, Resource("access", org_id=None)).allowed
+        if everything and uow.persons.get(person_id) is None:
+            raise NotFound("person", person_id)
         designation_ids = {h.designation_id for h in uow.records.find(Handler, person_id=person_id)}
         found = []
         for did in sorted(designation_ids):

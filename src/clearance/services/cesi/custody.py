@@ -29,7 +29,7 @@ from clearance.domain.records import (
 )
 from clearance.services.cesi.facts import contracts_between, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_or_conceal, record
 from clearance.services.ports import UnitOfWork
 
 KINDS = ("document", "file", "medium")
@@ -43,8 +43,9 @@ def _load(
     if m is None or d is None:
         raise NotFound("material", material_id)
     owner = _pending_recipient(uow, m) if org == "recipient" else m.holder_org_id
-    decision = authorize(deps, uow, actor, Action.CUSTODY_MANAGE,
-                         Resource("material", m.id, org_id=owner))  # fmt: skip
+    decision = authorize_or_conceal(deps, uow, actor, Action.CUSTODY_MANAGE,
+                                    Resource("material", m.id, org_id=owner), what="material",
+                                    may_know=(Action.CUSTODY_READ,))  # fmt: skip
     return m, d, decision
 
 

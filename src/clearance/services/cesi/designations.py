@@ -35,7 +35,7 @@ from clearance.domain.records import (
 )
 from clearance.services.cesi.facts import contract_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_or_conceal, record
 from clearance.services.ports import UnitOfWork
 
 
@@ -60,7 +60,8 @@ def load(
     d = uow.records.get(Designation, designation_id)
     if d is None:
         raise NotFound("designation", designation_id)
-    return d, authorize(deps, uow, actor, action, _res(d))
+    return d, authorize_or_conceal(deps, uow, actor, action, _res(d), what="designation",
+                                   may_know=(Action.DESIGNATION_READ,))  # fmt: skip
 
 
 def designate(
@@ -266,8 +267,9 @@ def acknowledge_notice(deps: Deps, actor: Subject, notice_id: uuid.UUID) -> Desi
         n = uow.records.get(DesignationNotice, notice_id)
         if n is None:
             raise NotFound("notice", notice_id)
-        decision = authorize(deps, uow, actor, Action.DESIGNATION_ACKNOWLEDGE_NOTICE,
-                             Resource("designation_notice", n.id, org_id=n.recipient_org_id))  # fmt: skip
+        decision = authorize_or_conceal(
+            deps, uow, actor, Action.DESIGNATION_ACKNOWLEDGE_NOTICE,
+            Resource("designation_notice", n.id, org_id=n.recipient_org_id), what="notice")  # fmt: skip
         if n.acknowledged_at is not None:
             raise Conflict("This notice was already acknowledged.")
         n = replace(n, acknowledged_at=deps.clock.now(), acknowledged_by=actor.label)

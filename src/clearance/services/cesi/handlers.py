@@ -33,7 +33,7 @@ from clearance.domain.records import (
 )
 from clearance.services.cesi.facts import contracts_between, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_or_conceal, record
 from clearance.services.ports import UnitOfWork
 
 IGNORED_FOR_ASSIGNMENT = {"duties_not_acknowledged", "material_not_held"}
@@ -96,8 +96,9 @@ def complete_training(deps: Deps, actor: Subject, record_id: uuid.UUID) -> Train
         if r is None:
             raise NotFound("training record", record_id)
         person = _person(uow, r.person_id)
-        decision = authorize(deps, uow, actor, Action.TRAINING_MANAGE,
-                             Resource("training", org_id=person.employer_id))  # fmt: skip
+        decision = authorize_or_conceal(deps, uow, actor, Action.TRAINING_MANAGE,
+                                        Resource("training", r.id, org_id=person.employer_id),
+                                        what="training record")  # fmt: skip
         if r.completed_at is not None:
             raise Conflict("Already completed; assign the module again for the next round.")
         now = deps.clock.now()
@@ -151,8 +152,9 @@ def end_handler(deps: Deps, actor: Subject, handler_id: uuid.UUID, *, reason: st
         h = uow.records.get(Handler, handler_id)
         if h is None:
             raise NotFound("handler", handler_id)
-        decision = authorize(deps, uow, actor, Action.HANDLER_MANAGE,
-                             Resource("handler", h.id, org_id=h.org_id))  # fmt: skip
+        decision = authorize_or_conceal(deps, uow, actor, Action.HANDLER_MANAGE,
+                                        Resource("handler", h.id, org_id=h.org_id),
+                                        what="handler", may_know=(Action.HANDLER_READ,))  # fmt: skip
         if h.end is not None:
             raise Conflict("This assignment has already ended.")
         h = replace(h, end=deps.clock.now(), end_reason=(reason.strip() or "ended")[:40])

@@ -8,13 +8,14 @@ import datetime as dt
 import uuid
 from dataclasses import replace
 
+from clearance.authz.engine import decide
 from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.designation import Designation
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import new_id
 from clearance.domain.records import Incident, IncidentStatus, Material
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_any, record
+from clearance.services.guard import authorize, authorize_any, authorize_or_conceal, record
 from clearance.services.ports import UnitOfWork
 
 KINDS = ("loss", "leak", "suspected_leak", "discrepancy")
@@ -76,16 +77,12 @@ def _load(
     i = uow.records.get(Incident, incident_id)
     if i is None:
         raise NotFound("incident", incident_id)
-    return i, authorize_any(
-        deps,
-        uow,
-        actor,
-        Action.INCIDENT_MANAGE,
-        [
-            Resource("incident", i.id, org_id=i.org_id),
-            Resource("incident", i.id, org_id=i.agency_id),
-        ],
-    )
+    sides = [Resource("incident", i.id, org_id=i.org_id),
+             Resource("incident", i.id, org_id=i.agency_id)]  # fmt: skip
+    if not any(decide(actor, Action.INCIDENT_MANAGE, r).allowed for r in sides):
+        # neither side: existence is need-to-know (audited, then answered like a missing one)
+        authorize_or_conceal(deps, uow, actor, Action.INCIDENT_MANAGE, sides[0], what="incident")
+    return i, authorize_any(deps, uow, actor, Action.INCIDENT_MANAGE, sides)
 
 
 def update(

@@ -21,7 +21,7 @@ from clearance.domain.oversight import (
     inspection_next,
 )
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_or_conceal, record
 from clearance.services.sealing import whistle_context
 
 
@@ -60,7 +60,8 @@ def step(deps: Deps, actor: Subject, inspection_id: uuid.UUID, command: str, *,
         if i is None:
             raise NotFound("inspection", inspection_id)
         action = Action.INSPECTION_RESPOND if command == "respond" else Action.INSPECTION_MANAGE
-        decision = authorize(deps, uow, actor, action, _res(i, i.agency_id))
+        decision = authorize_or_conceal(deps, uow, actor, action, _res(i, i.agency_id),
+                                        what="inspection", may_know=(Action.INSPECTION_READ,))  # fmt: skip
         status = inspection_next(i.status, command)
         now = deps.clock.now()
         changes: dict[str, Any] = {"status": status, "version": i.version + 1}
