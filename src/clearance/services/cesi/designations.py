@@ -60,6 +60,9 @@ def load(
     d = uow.records.get(Designation, designation_id)
     if d is None:
         raise NotFound("designation", designation_id)
+    if actor.org_id and uow.records.count(Provision, designation_id=d.id,
+                                          recipient_org_id=actor.org_id):  # fmt: skip
+        return d, authorize(deps, uow, actor, action, _res(d))  # a recipient knows it exists
     return d, authorize_or_conceal(deps, uow, actor, action, _res(d), what="designation",
                                    may_know=(Action.DESIGNATION_READ,))  # fmt: skip
 
