@@ -13,6 +13,7 @@
     │   ├── NotAuthorized           the decision function denied; carries the Decision (403)
     │   ├── NotFound                no such object, or its existence is need-to-know (404)
     │   ├── Conflict                uniqueness or concurrent modification (409)
+    │   │   └── ConcurrentUpdate    transient (serialization failure, deadlock); retried, then 409
     │   └── CsrfFailed              a browser form without a valid anti-forgery token (403)
     ├── ConfigurationError          settings or regime file are unusable (start-up stops)
     ├── AuditIntegrityError         the audit log failed verification
@@ -23,6 +24,7 @@ The HTTP status of each class lives in one table in ``clearance.web.errors``; no
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum, unique
 from typing import Any
@@ -145,6 +147,24 @@ class NotFound(ApplicationError):
 
 class Conflict(ApplicationError):
     code = ErrorCode.CONFLICT
+
+
+# Set by the web layer around one attempt of a request: a transient conflict appends to it, so the
+# request can be tried again (web.middleware.RetryTransient). A mutable list, because services run
+# in worker threads on a copy of the context.
+RETRY_SIGNAL: ContextVar[list[str] | None] = ContextVar("clearance_retry_signal", default=None)
+
+
+class ConcurrentUpdate(Conflict):
+    """A transient conflict: a serialization failure, a deadlock or a busy database. Nothing was
+    applied, and the same request may simply be tried again (the web layer does, a bounded number
+    of times, before answering 409 with Retry-After)."""
+
+    def __init__(self, message: str = "The record changed at the same time; retry.") -> None:
+        super().__init__(message)
+        signal = RETRY_SIGNAL.get()
+        if signal is not None:
+            signal.append(message)
 
 
 class CsrfFailed(ApplicationError):

@@ -22,7 +22,7 @@ from clearance.web.api import (
     oversight,
     webauthn,
 )
-from clearance.web.middleware import BodySizeLimit, SecurityHeaders
+from clearance.web.middleware import BodySizeLimit, RetryTransient, SecurityHeaders
 from clearance.web.schemas import Health
 
 DESCRIPTION = """Clearance JSON API for the CESI security clearance regime (Act No. 27 of 2024).
@@ -77,6 +77,7 @@ def create_app(ctx: AppContext) -> FastAPI:
     static = resources.files("clearance.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     # Outermost first: headers are added to every response, the 413 included.
+    app.add_middleware(RetryTransient)  # inside the size limit: it buffers the (limited) body
     app.add_middleware(BodySizeLimit, limit=ctx.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders, hsts=ctx.settings.production)
     return app

@@ -1,11 +1,19 @@
-"""Pure ASGI middleware: security headers on every response, and a request body size limit."""
+"""Pure ASGI middleware: security headers on every response, a request body size limit, and the
+bounded retry of requests that failed on a transient conflict."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import random
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from clearance.domain.errors import RETRY_SIGNAL
+
+log = logging.getLogger("clearance.retry")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -120,3 +128,67 @@ class BodySizeLimit:
             }
         )
         await send({"type": "http.response.body", "body": data})
+
+
+class RetryTransient:
+    """Run a request again when it failed on a transient conflict (a serialization failure, a
+    deadlock or a busy database: ``ConcurrentUpdate``), at most ``attempts`` times in all, with a
+    short jittered back-off. Each attempt is a whole transaction that was rolled back, so running
+    it again is safe; the body is read once and replayed. The last attempt's answer stands: a 409
+    ``conflict`` with ``Retry-After`` when every attempt met a conflict."""
+
+    def __init__(self, app: ASGIApp, *, attempts: int = 4, base_delay: float = 0.01) -> None:
+        self.app = app
+        self.attempts = attempts
+        self.base_delay = base_delay
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        for attempt in range(1, self.attempts + 1):
+            if not await self._attempt(scope, bytes(body), receive, send,
+                                       last=attempt == self.attempts):  # fmt: skip
+                return
+            log.info("retrying %s %s after a transient conflict (attempt %d)", scope["method"],
+                     scope["path"], attempt)  # fmt: skip
+            await asyncio.sleep(self.base_delay * 2 ** (attempt - 1) * (0.5 + random.random()))  # noqa: S311 - jitter
+
+    async def _attempt(self, scope: Scope, body: bytes, receive: Receive, send: Send, *,
+                       last: bool) -> bool:  # fmt: skip
+        """One run of the request; True when it met a transient conflict and was not answered."""
+        replayed = False
+        signal: list[str] = []
+        discard = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        async def deliver(message: Message) -> None:
+            nonlocal discard
+            if message["type"] == "http.response.start" and signal and message["status"] == 409:
+                if last:
+                    message["headers"] = [*message.get("headers", []), (b"retry-after", b"1")]
+                else:
+                    discard = True
+            if not discard:
+                await send(message)
+
+        token = RETRY_SIGNAL.set(signal)
+        try:
+            await self.app(scope, replay, deliver)
+        finally:
+            RETRY_SIGNAL.reset(token)
+        return discard

@@ -25,23 +25,30 @@ from clearance.adapters.db.repositories import (
 from clearance.adapters.db.sealed import SqlSealedValues
 from clearance.adapters.db.stats import SqlStatistics
 from clearance.adapters.db.webauthn_store import SqlWebAuthnRepository
-from clearance.domain.errors import Conflict, InfrastructureError
+from clearance.domain.errors import ConcurrentUpdate, Conflict, InfrastructureError
+
+# SQLSTATEs of PostgreSQL's transient failures: serialization_failure, deadlock_detected.
+TRANSIENT_SQLSTATES = {"40001", "40P01"}
+
+
+def translate(exc: sa_exc.DBAPIError) -> Exception:
+    """The Clearance error for a driver error."""
+    if isinstance(exc, sa_exc.IntegrityError):
+        return Conflict("The change conflicts with existing data (a unique value is taken).")
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in TRANSIENT_SQLSTATES or "database is locked" in str(exc.orig):
+        return ConcurrentUpdate()
+    if isinstance(exc, sa_exc.OperationalError):
+        return InfrastructureError("The database is not available.")
+    return InfrastructureError("The database refused the operation.")
 
 
 @contextlib.contextmanager
 def translate_errors() -> Iterator[None]:
     try:
         yield
-    except sa_exc.IntegrityError as exc:
-        raise Conflict(
-            "The change conflicts with existing data (a unique value is taken)."
-        ) from exc
-    except sa_exc.OperationalError as exc:
-        if "could not serialize" in str(exc) or "database is locked" in str(exc):
-            raise Conflict("The record changed at the same time; retry.") from exc
-        raise InfrastructureError("The database is not available.") from exc
     except sa_exc.DBAPIError as exc:
-        raise InfrastructureError("The database refused the operation.") from exc
+        raise translate(exc) from exc
 
 
 class SqlUnitOfWork:
@@ -77,7 +84,8 @@ class SqlUnitOfWork:
         self.sealed = SqlSealedValues(conn)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *args: object) -> None:
+        exc = args[1] if len(args) > 1 else None
         try:
             if self._tx.is_active:
                 self._tx.rollback()
@@ -85,6 +93,10 @@ class SqlUnitOfWork:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+        if isinstance(exc, sa_exc.DBAPIError):
+            # A driver error inside the block (a deadlock mid-transaction, say): rolled back above;
+            # nothing above the adapters ever sees sqlalchemy's exceptions.
+            raise translate(exc) from exc
 
     def commit(self) -> None:
         with translate_errors():
