@@ -4,11 +4,14 @@ clients write, restart it, and check the clients' acknowledged writes against th
     python -m tests.reliability.harness --cycles 200                   # SQLite
     python -m tests.reliability.harness --cycles 200 --db postgresql+psycopg://…/EMPTY_DB
 
-Writers (threads, through HTTP): designations, materials (custody registration) and audited access
-decisions. After every restart:
-- every acknowledged designation and material exists (0 acknowledged writes lost);
+Writers (threads, through HTTP): designations, materials (custody registration and numbered
+copies), assessment steps (a company registers a person, lists them as a candidate, records their
+listing consent) and audited access decisions. After every restart:
+- every acknowledged designation, material, person and assessment exists, and every acknowledged
+  assessment step is in its history (0 acknowledged writes lost);
 - no partial transaction is visible: every designation has its ``designate`` event and its audit
-  entry, every material its ``receipt`` custody event and its audit entry;
+  entry, every material its ``receipt`` or ``copy`` custody event, every assessment its events,
+  each with its audit entry;
 - the audit log verifies, and holds at least one ``access:decide`` entry per acknowledged decision;
 - SQLite's ``PRAGMA integrity_check`` says ok.
 """
@@ -44,6 +47,8 @@ from clearance.services import audit, demo
 class Acks:
     designations: set[str] = field(default_factory=set)
     materials: set[str] = field(default_factory=set)
+    persons: set[str] = field(default_factory=set)
+    steps: dict[str, int] = field(default_factory=dict)  # assessment -> acknowledged steps
     decisions: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -117,10 +122,17 @@ def writer(base: str, h: dict[str, str], kind: str, acks: Acks, stop: threading.
                 elif kind == "material":
                     r = c.post("/api/v1/materials", json={
                         "designation_id": ctx["designation"], "kind": "document",
-                        "title": "crash", "copy_total": 1, "location": "safe"})  # fmt: skip
+                        "title": f"crash-{seed}", "copy_total": 1, "location": "safe"})  # fmt: skip
                     if r.status_code == 201:
+                        made = r.json()[0]["id"]
                         with acks.lock:
-                            acks.materials.update(m["id"] for m in r.json())
+                            acks.materials.add(made)
+                        r = c.post(f"/api/v1/materials/{made}/copies", json={"location": "safe"})
+                        if r.status_code == 201:
+                            with acks.lock:
+                                acks.materials.add(r.json()["id"])
+                elif kind == "assessment":
+                    assess(c, ctx, acks, rng)
                 else:
                     r = c.post("/api/v1/access/decisions", json={
                         "person_id": rng.choice(ctx["people"]), "material_id": ctx["material"],
@@ -132,14 +144,59 @@ def writer(base: str, h: dict[str, str], kind: str, acks: Acks, stop: threading.
                 return  # the server died under us: what was acknowledged is what counts
 
 
+def assess(c: httpx.Client, ctx: dict[str, Any], acks: Acks, rng: random.Random) -> None:
+    """The company's first steps of an assessment, each its own transaction, each acknowledged."""
+    r = c.post("/api/v1/persons", headers=ctx["company"], json={
+        "family_name": "試験", "given_name": f"者{rng.getrandbits(32):x}",
+        "family_name_kana": "シケン", "given_name_kana": "シャ", "date_of_birth": "1990-01-01",
+        "employer_id": ctx["sakura"]})  # fmt: skip
+    if r.status_code != 201:
+        return
+    person = r.json()["id"]
+    with acks.lock:
+        acks.persons.add(person)
+    r = c.post("/api/v1/assessments/candidates", headers=ctx["company"],
+               json={"person_id": person, "agency_id": ctx["meti"]})  # fmt: skip
+    if r.status_code != 201:
+        return
+    aid = r.json()["assessment_id"]
+    with acks.lock:
+        acks.steps[aid] = 1
+    r = c.post(f"/api/v1/assessments/{aid}/listing-consent", headers=ctx["company"],
+               json={"given": True})  # fmt: skip
+    if r.status_code == 200:
+        with acks.lock:
+            acks.steps[aid] = 2
+
+
+def _ids(c: Any, sql: str) -> set[str]:
+    # Raw SQL: SQLite keeps UUIDs as 32 hex digits, PostgreSQL as uuid; compare as UUIDs.
+    return {str(uuid.UUID(str(r[0]))) for r in c.execute(text(sql))}
+
+
+def check_assessments(c: Any, acks: Acks) -> int:
+    """Acknowledged persons, assessments and steps are all there, each event with its audit entry."""
+    lost = acks.persons - _ids(c, "SELECT id FROM persons")
+    events: dict[str, int] = {}
+    for row in c.execute(text("SELECT assessment_id FROM assessment_events")):
+        key = str(uuid.UUID(str(row[0])))
+        events[key] = events.get(key, 0) + 1
+    short = {a for a, n in acks.steps.items() if events.get(a, 0) < n}
+    assert not lost and not short, f"acknowledged assessment writes lost: {lost or short}"
+    audited: dict[str, int] = {}
+    for row in c.execute(text("SELECT target FROM audit_log WHERE target LIKE 'assessment:%' "
+                              "AND decision = 'allow' AND payload LIKE '%\"command\"%'")):  # fmt: skip
+        audited[row[0]] = audited.get(row[0], 0) + 1
+    unaudited = [a for a, n in events.items() if audited.get(f"assessment:{a}", 0) != n]
+    assert not unaudited, f"assessment events without their audit entry: {unaudited[:3]}"
+    return len(events)
+
+
 def check(inst: Installation, acks: Acks) -> dict[str, Any]:
     engine = create_engine(inst.settings.effective_database_url)
     with engine.connect() as c:
-        # Raw SQL: SQLite keeps UUIDs as 32 hex digits, PostgreSQL as uuid; compare as UUIDs.
-        designations = {
-            str(uuid.UUID(str(r[0]))) for r in c.execute(text("SELECT id FROM designations"))
-        }
-        materials = {str(uuid.UUID(str(r[0]))) for r in c.execute(text("SELECT id FROM materials"))}
+        designations = _ids(c, "SELECT id FROM designations")
+        materials = _ids(c, "SELECT id FROM materials")
         lost = (acks.designations - designations) | (acks.materials - materials)
         assert not lost, f"acknowledged writes lost: {sorted(lost)[:5]}"
         orphans = c.execute(text(
@@ -147,7 +204,7 @@ def check(inst: Installation, acks: Acks) -> dict[str, Any]:
             "designation_events e WHERE e.designation_id = d.id AND e.kind = 'designate')")).scalar()  # fmt: skip
         orphan_materials = c.execute(text(
             "SELECT count(*) FROM materials m WHERE NOT EXISTS (SELECT 1 FROM custody_events e "
-            "WHERE e.material_id = m.id AND e.kind = 'receipt')")).scalar()  # fmt: skip
+            "WHERE e.material_id = m.id AND e.kind IN ('receipt', 'copy'))")).scalar()  # fmt: skip
         assert orphans == 0 and orphan_materials == 0, "a partial transaction is visible"
         audited = {r[0] for r in c.execute(text(
             "SELECT target FROM audit_log WHERE action = 'designation:manage'"))}  # fmt: skip
@@ -157,6 +214,7 @@ def check(inst: Installation, acks: Acks) -> dict[str, Any]:
             text("SELECT count(*) FROM audit_log WHERE action = 'access:decide'")
         ).scalar()
         assert decided is not None and decided >= acks.decisions, (decided, acks.decisions)
+        assessments = check_assessments(c, acks)
         if engine.dialect.name == "sqlite":
             assert c.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     engine.dispose()
@@ -166,11 +224,12 @@ def check(inst: Installation, acks: Acks) -> dict[str, Any]:
         assert report.ok, report.problem
     finally:
         ctx.close()
-    return {"designations": len(designations), "materials": len(materials), "entries": report.size}
+    return {"designations": len(designations), "materials": len(materials),
+            "assessments": assessments, "entries": report.size}  # fmt: skip
 
 
 def run(cycles: int, db: str | None = None, workdir: Path | None = None, seed: int = 7,
-        clients: int = 6) -> dict[str, Any]:  # fmt: skip
+        clients: int = 8) -> dict[str, Any]:  # fmt: skip
     workdir = workdir or Path(tempfile.mkdtemp(prefix="clearance-crash-"))
     inst = Installation(db, workdir)
     rng = random.Random(seed)
@@ -186,14 +245,18 @@ def run(cycles: int, db: str | None = None, workdir: Path | None = None, seed: i
                                               "title": "base", "copy_total": 1,
                                               "location": "safe"}).json()[0]  # fmt: skip
         people = [p["id"] for p in c.get("/api/v1/persons", params={"limit": 50}).json()["items"]]
-    shared = {"designation": d["id"], "material": m["id"], "people": people}
+        orgs = {o["code"]: o["id"]
+                for o in c.get("/api/v1/organisations", params={"limit": 50}).json()["items"]}  # fmt: skip
+    shared = {"designation": d["id"], "material": m["id"], "people": people,
+              "company": login(inst.base, "sakura.security"), "sakura": orgs["SAKURA-HI"],
+              "meti": orgs["METI"]}  # fmt: skip
     acks = Acks()
     acks.designations.add(d["id"])
     restarts: list[float] = []
     for cycle in range(cycles):
         stop = threading.Event()
-        kinds = ["designation", "material", "decision"]
-        threads = [threading.Thread(target=writer, args=(inst.base, h, kinds[i % 3], acks, stop,
+        kinds = ["designation", "material", "decision", "assessment"]
+        threads = [threading.Thread(target=writer, args=(inst.base, h, kinds[i % 4], acks, stop,
                                                          shared, seed * 1000 + cycle * 10 + i))
                    for i in range(clients)]  # fmt: skip
         for t in threads:
@@ -214,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cycles", type=int, default=200)
     ap.add_argument("--db", default=None, help="an empty database (default: a new SQLite file)")
-    ap.add_argument("--clients", type=int, default=6)
+    ap.add_argument("--clients", type=int, default=8)
     args = ap.parse_args(argv)
     print(run(args.cycles, args.db, clients=args.clients))
     return 0

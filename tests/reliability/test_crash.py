@@ -16,6 +16,7 @@ CYCLES = 20
 def test_kill_9_on_sqlite_loses_no_acknowledged_write(tmp_path: Path) -> None:
     result = run(CYCLES, None, tmp_path)
     assert result["cycles"] == CYCLES and result["designations"] > CYCLES
+    assert result["assessments"] > 0 and result["materials"] > CYCLES
 
 
 @pytest.mark.postgres
@@ -30,6 +31,7 @@ def test_kill_9_on_postgresql_loses_no_acknowledged_write(tmp_path: Path,
     try:
         result = run(CYCLES, f"{pg_server.rsplit('/', 1)[0]}/{name}", tmp_path)
         assert result["cycles"] == CYCLES and result["designations"] > CYCLES
+        assert result["assessments"] > 0 and result["materials"] > CYCLES
     finally:
         with admin.connect() as c:
             c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
