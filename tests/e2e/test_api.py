@@ -324,3 +324,17 @@ def test_a_roster_that_is_not_csv_is_a_422(client: TestClient, clock: FakeClock)
     r = client.post(f"/api/v1/rosters/import?agency_id={agency}", headers={
         **h, "Content-Type": "text/csv"}, content=b"family_name\n\"unterminated\rfield")  # fmt: skip
     assert r.status_code == 422 and r.json()["code"] == "validation_failed"
+
+
+def test_the_nul_character_is_refused_alike_on_both_databases(
+    client: TestClient, clock: FakeClock
+) -> None:
+    """PostgreSQL cannot store U+0000 (the PostgreSQL fuzz run found it as a server error)."""
+    h = login(client, clock, "meti.manager")
+    r = client.post("/api/v1/training/modules", headers=h, json={
+        "code": "x\u0000y", "title_ja": "研修", "title_en": "Training"})  # fmt: skip
+    assert r.status_code == 422 and "U+0000" in r.text
+    r = client.get("/api/v1/organisations", headers=h, params={"q": "a\u0000b"})
+    assert r.status_code in (200, 422), r.text  # SQLite finds nothing; PostgreSQL refuses it
+    if r.status_code == 422:
+        assert "U+0000" in r.text

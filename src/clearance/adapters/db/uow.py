@@ -25,7 +25,12 @@ from clearance.adapters.db.repositories import (
 from clearance.adapters.db.sealed import SqlSealedValues
 from clearance.adapters.db.stats import SqlStatistics
 from clearance.adapters.db.webauthn_store import SqlWebAuthnRepository
-from clearance.domain.errors import ConcurrentUpdate, Conflict, InfrastructureError
+from clearance.domain.errors import (
+    ConcurrentUpdate,
+    Conflict,
+    InfrastructureError,
+    ValidationFailed,
+)
 
 # SQLSTATEs of PostgreSQL's transient failures: serialization_failure, deadlock_detected.
 TRANSIENT_SQLSTATES = {"40001", "40P01"}
@@ -35,6 +40,9 @@ def translate(exc: sa_exc.DBAPIError) -> Exception:
     """The Clearance error for a driver error."""
     if isinstance(exc, sa_exc.IntegrityError):
         return Conflict("The change conflicts with existing data (a unique value is taken).")
+    if isinstance(exc, sa_exc.DataError) and "NUL" in str(exc.orig):
+        # A query parameter or form field with U+0000 (JSON bodies are refused at the schema).
+        return ValidationFailed("Text may not contain the NUL character (U+0000).")
     sqlstate = getattr(exc.orig, "sqlstate", None)
     if sqlstate in TRANSIENT_SQLSTATES or "database is locked" in str(exc.orig):
         return ConcurrentUpdate()
