@@ -75,6 +75,8 @@ class Verifier:
             if kid != key_id(name, blob[1:]):
                 raise CheckpointError("verifier key id does not match its key")
             return cls(name, kid, Ed25519PublicKey.from_public_bytes(blob[1:]))
+        except CheckpointError:
+            raise  # already says what is wrong (it is a ValueError too: not wrapped twice)
         except (ValueError, TypeError) as exc:
             raise CheckpointError(f"malformed verifier key: {exc}") from exc
 
