@@ -68,3 +68,39 @@ def test_transient_conflicts_are_retried_a_bounded_number_of_times(
     designated = [e for e in entries if e.action == "designation:manage"]
     assert len(designated) == (1 if lands else 0)
     assert audit.verify_log(seeded.deps, cli_subject()).ok
+
+
+def test_an_io_error_fails_closed(seeded: AppContext, client: TestClient, clock: FakeClock) -> None:
+    """RELIABILITY.md R-DB-5: a disk error in the middle of a write (PostgreSQL: disk full,
+    SQLSTATE 53100; SQLite: "disk I/O error") answers 503 ``infrastructure`` without detail,
+    is not retried, and leaves nothing half-done."""
+    f = Flow(client, clock)
+    headers = f.h("meti.manager")
+    with seeded.deps.uow() as uow:
+        before = uow.audit.size()
+    seen: list[str] = []
+
+    def do_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> None:
+        if statement.startswith("INSERT INTO designation_events"):
+            seen.append(statement)
+            if seeded.engine.dialect.name == "postgresql":
+                raise psycopg.errors.DiskFull("could not extend file: No space left on device")
+            raise sqlite3.OperationalError("disk I/O error")
+
+    event.listen(seeded.engine, "do_execute", do_execute)
+    today = clock.now().date()
+    r = client.post("/api/v1/designations", headers=headers, json={
+        "category_code": "A3", "document_number": "IO-1", "title": "障害", "marking": "mark",
+        "start_on": today.isoformat(), "expires_on": today.replace(year=today.year + 1).isoformat(),
+    })  # fmt: skip
+    event.remove(seeded.engine, "do_execute", do_execute)
+    assert len(seen) == 1  # not retried: an I/O error is not a transient conflict
+    assert r.status_code == 503 and r.json()["code"] == "infrastructure", r.text
+    assert "No space" not in r.text and "I/O" not in r.text
+    ledger = client.get("/api/v1/designations", headers=headers).json()
+    assert "IO-1" not in [d["document_number"] for d in ledger]  # the designation row too
+    with seeded.deps.uow() as uow:
+        after = [e.action for e, _ in uow.audit.entries(start=before + 1)]
+    assert "designation:manage" not in after  # no audit entry for what did not happen
+        )
+    assert audit.verify_log(seeded.deps, cli_subject()).ok
