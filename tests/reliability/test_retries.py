@@ -102,5 +102,4 @@ def test_an_io_error_fails_closed(seeded: AppContext, client: TestClient, clock:
     with seeded.deps.uow() as uow:
         after = [e.action for e, _ in uow.audit.entries(start=before + 1)]
     assert "designation:manage" not in after  # no audit entry for what did not happen
-        )
     assert audit.verify_log(seeded.deps, cli_subject()).ok
