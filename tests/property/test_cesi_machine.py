@@ -48,7 +48,7 @@ from clearance.domain.records import (
     MaterialStatus,
     Provision,
 )
-from clearance.services import audit, demo
+from clearance.services import audit, auth, demo
 from clearance.services.cesi import custody, designations, operators
 from clearance.services.cesi.designations import rules as term_rules
 from clearance.web.app import create_app
@@ -97,12 +97,9 @@ class CesiMachine(RuleBasedStateMachine):
         self.subjects: dict[str, Subject] = {}
         with self.deps.uow() as uow:
             for name in ACTORS:
-                rec = uow.accounts.by_username(name)
-                assert rec is not None
-                acc = rec.account
-                org = uow.orgs.get(acc.org_id) if acc.org_id else None
-                self.subjects[name] = Subject(acc.id, name, acc.roles, acc.org_id,
-                                              org.kind if org else None, acc.person_id)  # fmt: skip
+                found = uow.accounts.by_username(name)
+                assert found is not None
+                self.subjects[name] = auth.subject_for(self.deps, uow, found, "session")
             orgs = {
                 o.code: o.id for o in uow.orgs.list(kind=None, q=None, limit=50, offset=0).items
             }
