@@ -34,3 +34,34 @@ def test_the_gate() -> None:
     code, lines = evaluate(unreachable, strict=False)
     assert code == 0 and lines[-1].startswith("SKIPPED")
     assert evaluate(unreachable, strict=True)[0] == 1
+
+
+def test_latest_release_data_fills_what_pip_audit_could_not_reach() -> None:
+    script = _script()
+    report = {"dependencies": [
+        {"name": "Jinja2", "skip_reason": "not found"},
+        {"name": "cryptography", "skip_reason": "not found"},
+        {"name": "old_pkg", "skip_reason": "not found"},
+        {"name": "offline", "skip_reason": "not found"},
+        {"name": "fine", "version": "1.0", "vulns": []},
+    ]}  # fmt: skip
+    pinned = {"jinja2": "3.1.6", "cryptography": "46.0.0", "old-pkg": "1.0", "offline": "2.0",
+              "fine": "1.0"}  # fmt: skip
+    documents = {
+        "Jinja2": {"info": {"version": "3.1.6"}, "vulnerabilities": [
+            {"id": "GHSA-a", "fixed_in": ["3.1.7"]}]},
+        "cryptography": {"info": {"version": "46.0.0"}, "vulnerabilities": []},
+        "old_pkg": {"info": {"version": "2.0"}, "vulnerabilities": []},
+    }  # fmt: skip
+    filled = script.fill_from_latest(report, pinned, documents.get)
+    by_name = {d["name"]: d for d in filled["dependencies"]}
+    assert by_name["Jinja2"]["vulns"] == [{"id": "GHSA-a", "fix_versions": ["3.1.7"]}]
+    assert by_name["cryptography"] == {"name": "cryptography", "version": "46.0.0", "vulns": [],
+                                       "source": "latest"}  # fmt: skip
+    assert "pinned 1.0" in by_name["old_pkg"]["skip_reason"]
+    assert by_name["offline"]["skip_reason"] == "not found"
+    code, lines = script.evaluate(filled, strict=False)
+    assert code == 1 and "Jinja2 3.1.6: GHSA-a (fixed in: 3.1.7)" in lines
+    assert lines[-1] == ("pip-audit: 5 locked packages, 3 audited (2 of them from PyPI's "
+                         "latest-release data), 2 not audited, 1 vulnerabilities with a fix, "
+                         "0 without.")  # fmt: skip
