@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from clearance.domain.errors import ClearanceError, FieldProblem, ValidationFailed
 from clearance.domain.organisations import OrgKind
@@ -108,7 +109,9 @@ async def import_csv(u: UiDep, file: UploadFile | None = None) -> Response:
         except UnicodeDecodeError:
             raise ValidationFailed("Save the file as UTF-8 CSV.", (
                 FieldProblem("file", "The file is not UTF-8 text.", "invalid"),)) from None  # fmt: skip
-        result = roster.import_roster_csv(u.deps, u.subject, agency_id=agency, text=text)
+        # The import is synchronous database work: off the event loop, like the API's.
+        result = await run_in_threadpool(roster.import_roster_csv, u.deps, u.subject,
+                                         agency_id=agency, text=text)  # fmt: skip
     except ValidationFailed as exc:
         rows = _rows(raw.decode("utf-8", "replace")) if raw else []
         bad: dict[int, list[FieldProblem]] = {}
