@@ -16,6 +16,7 @@ import itertools
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,21 @@ def pg_server() -> Iterator[str | None]:
     if started:
         pgcluster.stop(base)
     shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def empty_pg_url(pg_server: str | None) -> Iterator[str]:
+    """A new, empty PostgreSQL database (no schema) for tests that install Clearance themselves."""
+    if pg_server is None:
+        pytest.skip("no PostgreSQL server")
+    name = f"empty_{uuid.uuid4().hex[:8]}"
+    admin = _admin_engine(pg_server)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"{pg_server.rsplit('/', 1)[0]}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,9 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBES = {"list_p95_ms", "report_s", "who_could_ms", "verify_entries_per_s", "decisions_per_s",
@@ -39,18 +37,6 @@ def test_scale_benchmark_runs_on_sqlite(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_scale_benchmark_runs_on_postgresql(tmp_path: Path, pg_server: str | None) -> None:
-    if pg_server is None:
-        pytest.skip("no PostgreSQL server")
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        base = pg_server.rsplit("/", 1)[0]
-        result = run(tmp_path, "--db", f"{base}/{name}")
-        assert result["database"] == "postgresql+psycopg"
-    finally:
-        with admin.connect() as c:
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def test_scale_benchmark_runs_on_postgresql(tmp_path: Path, empty_pg_url: str) -> None:
+    result = run(tmp_path, "--db", empty_pg_url)
+    assert result["database"] == "postgresql+psycopg"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from tests.reliability.harness import run
 
@@ -20,19 +18,9 @@ def test_kill_9_on_sqlite_loses_no_acknowledged_write(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_kill_9_on_postgresql_loses_no_acknowledged_write(tmp_path: Path,
-                                                          pg_server: str | None) -> None:  # fmt: skip
-    if pg_server is None:
-        pytest.skip("no PostgreSQL server")
-    name = f"crash_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        result = run(CYCLES, f"{pg_server.rsplit('/', 1)[0]}/{name}", tmp_path)
-        assert result["cycles"] == CYCLES and result["designations"] > CYCLES
-        assert result["assessments"] > 0 and result["materials"] > CYCLES
-    finally:
-        with admin.connect() as c:
-            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def test_kill_9_on_postgresql_loses_no_acknowledged_write(
+    tmp_path: Path, empty_pg_url: str
+) -> None:
+    result = run(CYCLES, empty_pg_url, tmp_path)
+    assert result["cycles"] == CYCLES and result["designations"] > CYCLES
+    assert result["assessments"] > 0 and result["materials"] > CYCLES

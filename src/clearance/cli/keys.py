@@ -59,13 +59,15 @@ def keys_rotate_secret() -> None:
     """Development only: a new generated secret, the old one kept as a previous secret; then
     re-seal. In production set the variables yourself (docs/operations.md)."""
     from clearance.bootstrap import rotate_development_secret
+    from clearance.domain.errors import ConfigurationError
 
     ctx = context()
-    if ctx.settings.production or ctx.settings.secret_key:
+    ctx.close()
+    try:
+        rotate_development_secret(ctx.settings)
+    except ConfigurationError:
         fail("The secret comes from CLEARANCE_SECRET_KEY: set a new one, move the old one to "
              "CLEARANCE_PREVIOUS_SECRET_KEYS, restart, then run 'clearance keys rewrap'.")  # fmt: skip
-    ctx.close()
-    rotate_development_secret(ctx.settings)
     keys_rewrap()
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
 
-from clearance.authz.engine import decide
 from clearance.authz.model import Action, Resource, Subject
-from clearance.domain.errors import Conflict, NotAuthorized, NotFound, Problems
+from clearance.domain.errors import Conflict, NotFound, Problems
 from clearance.domain.model import Account, Organisation, Person, new_id
 from clearance.domain.organisations import OrgKind, Role, role_allowed_for
 from clearance.domain.people import check_person_fields
@@ -130,14 +128,10 @@ def get_person(deps: Deps, actor: Subject, person_id: uuid.UUID) -> Person:
         resource = Resource(
             "person", person_id, org_id=person.employer_id if person else None, person_id=person_id
         )
-        # Authorize before revealing existence: a denied and a missing person look the same.
-        if person is None or not decide(actor, Action.PERSON_READ, resource).allowed:
-            if person is not None:
-                # Audit the denial, then answer exactly like a missing person: existence is
-                # need-to-know.
-                with contextlib.suppress(NotAuthorized):
-                    authorize(deps, uow, actor, Action.PERSON_READ, resource)
+        if person is None:
             raise NotFound("person", person_id)
+        # A denied and a missing person look the same; the denial is still audited.
+        authorize_or_conceal(deps, uow, actor, Action.PERSON_READ, resource, what="person")
         return person
 
 

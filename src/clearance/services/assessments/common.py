@@ -9,20 +9,18 @@ reaches a repository and opened only after an authorized, purpose-checked, audit
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
 from dataclasses import replace
 from typing import Any
 
-from clearance.authz.engine import decide
 from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.assessment import Assessment, Command, next_status
 from clearance.domain.casefile import AssessmentEvent, VettingKind, VettingRecord
-from clearance.domain.errors import Conflict, NotAuthorized, NotFound
+from clearance.domain.errors import Conflict, NotFound
 from clearance.domain.model import new_id
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize_or_conceal, record
 from clearance.services.ports import UnitOfWork
 from clearance.services.sealing import person_key_context
 
@@ -45,20 +43,10 @@ def load(
     a = uow.cases.get(assessment_id, for_update=for_update)
     if a is None:
         raise NotFound("assessment", assessment_id)
-    res = resource(a)
-    if not decide(actor, action, res).allowed and not _may_know(actor, a):
-        with contextlib.suppress(NotAuthorized):
-            authorize(deps, uow, actor, action, res, purpose=purpose)
-        raise NotFound("assessment", assessment_id)
-    return a, authorize(deps, uow, actor, action, res, purpose=purpose)
-
-
-def _may_know(actor: Subject, a: Assessment) -> bool:
-    """Whether the actor may learn that this assessment exists at all (then a denial is a 403)."""
-    return any(
-        decide(actor, act, resource(a)).allowed
-        for act in (Action.ASSESSMENT_READ, Action.ASSESSMENT_READ_RESULT)
-    )
+    # Whoever may read the case (or its result) knows it exists: a denial is a 403 for them.
+    return a, authorize_or_conceal(deps, uow, actor, action, resource(a), what="assessment",
+                                   may_know=(Action.ASSESSMENT_READ, Action.ASSESSMENT_READ_RESULT),
+                                   purpose=purpose)  # fmt: skip
 
 
 def log_step(
