@@ -259,7 +259,7 @@ def test_certification_contract_designation_and_custody_by_pages(
     manager.get(f"/designations/{did}")
     manager.post(f"/designations/{did}/cancellation", {"reason": "公知化"})
     detail = company.get(f"/designations/{did}", expect=403)  # the agency's ledger is not theirs
-    assert "あなたの役割ではこの操作はできません" in detail
+    assert "あなたの役割にはこの手続は含まれていません。" in detail, detail
     notices = company.get("/materials").split('id="notices"')[1].split("</section>")[0]
     assert "D-9" in notices and "解除" in notices
     nid = re.search(r'action="/designation-notices/([0-9a-f-]{36})/acknowledgement"', notices)
@@ -307,7 +307,7 @@ def test_the_inspector_reads_and_cannot_change(client: TestClient, clock: FakeCl
                                  "marking": "mark", "start_on": today.isoformat(),
                                  "expires_on": (today + dt.timedelta(days=9)).isoformat()},
                expect=403)  # fmt: skip
-    assert "あなたの役割ではこの操作はできません" in r.text
+    assert "あなたの役割にはこの手続は含まれていません。" in r.text, r.text
 
 
 def test_oversight_pages_work_end_to_end(client: TestClient, clock: FakeClock) -> None:

@@ -14,6 +14,7 @@ from clearance.domain.assessment import Eligibility, Outcome, Trigger
 from clearance.domain.casefile import Complaint, Roster
 from clearance.services.assessments.cases import CaseView, EmployerView
 from clearance.services.assessments.questionnaire import SectionView
+from clearance.services.tasks import TaskList
 from clearance.web.schemas import LooseDate, LooseUUID, PageOut, Request, Response
 
 LooseTrigger = Annotated[Trigger, Field(strict=False)]
@@ -111,6 +112,16 @@ class EventOut(Response):
     at: dt.datetime
 
 
+class NextActorOut(Response):
+    """Who acts next: the party, the organisation that holds the step and the roles in it."""
+
+    party: str
+    org_id: uuid.UUID | None
+    org_name_ja: str
+    org_name_en: str
+    roles: list[str]
+
+
 class AssessmentOut(Response):
     id: uuid.UUID
     person_id: uuid.UUID
@@ -132,6 +143,11 @@ class AssessmentOut(Response):
     created_at: dt.datetime
     version: int
     events: list[EventOut]
+    available_steps: list[str] = Field(
+        default_factory=list,
+        description="The steps the caller may take now (one case read only; empty in lists).",
+    )
+    next_actor: NextActorOut | None = None
 
     @classmethod
     def of(cls, v: CaseView) -> AssessmentOut:
@@ -147,6 +163,10 @@ class AssessmentOut(Response):
             notified_at=a.notified_at, created_at=a.created_at, version=a.version,
             events=[EventOut(command=e.command, from_status=e.from_status, to_status=e.to_status,
                              actor=e.actor, at=e.at) for e in v.events],
+            available_steps=list(v.available_steps),
+            next_actor=NextActorOut(party=n.party, org_id=n.org_id, org_name_ja=n.org_name_ja,
+                                    org_name_en=n.org_name_en, roles=list(n.roles))
+            if (n := v.next_actor) else None,
         )  # fmt: skip
 
 
@@ -285,3 +305,29 @@ class ChangeReportOut(Response):
 
 class CountOut(Response):
     count: int
+
+
+class TaskOut(Response):
+    """One item waiting on the caller: the step, the case, since when and the due date (JST)."""
+
+    kind: str
+    step: str
+    ref_id: uuid.UUID
+    assessment_id: uuid.UUID
+    person_name: str
+    agency_id: uuid.UUID
+    status: str
+    since: dt.datetime
+    due: dt.date | None
+
+
+class TaskListOut(Response):
+    items: list[TaskOut]
+    more: bool = Field(description="More cases wait than one list shows; narrow by page.")
+
+    @classmethod
+    def of(cls, t: TaskList) -> TaskListOut:
+        return cls(items=[TaskOut(kind=i.kind, step=i.step, ref_id=i.ref_id,
+                                  assessment_id=i.assessment_id, person_name=i.person_name,
+                                  agency_id=i.agency_id, status=i.status, since=i.since,
+                                  due=i.due) for i in t.items], more=t.more)  # fmt: skip

@@ -13,9 +13,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from clearance.domain.errors import ClearanceError, InvalidCredentials, Throttled
-from clearance.services import auth
+from clearance.domain.periods import JST
+from clearance.services import auth, tasks
 from clearance.web import i18n
 from clearance.web.deps import client_address, cookie_name, current_subject, get_ctx, get_deps
 from clearance.web.ui.core import LANG_COOKIE, MENU, local_path, render_page
@@ -91,9 +93,21 @@ async def home(request: Request) -> Response:
     except ClearanceError:
         return RedirectResponse("/login", status_code=303)
     menu = [(p, t) for p, t, roles in MENU if subject.roles & roles]
-    return render(
-        request, "home.html", subject=subject, csrf_token=request.state.csrf_token, menu=menu
-    )
+    waiting = await run_in_threadpool(tasks.waiting_on, get_deps(request), subject)
+    today = get_ctx(request).deps.clock.now().astimezone(JST).date()
+    return render(request, "home.html", subject=subject, csrf_token=request.state.csrf_token,
+                  menu=menu, tasks=waiting, today=today, task_link=task_link)  # fmt: skip
+
+
+def task_link(t: tasks.Task) -> str:
+    """Straight to the form that acts on the task."""
+    if t.step == "submit_questionnaire":
+        return f"/cases/{t.assessment_id}/questionnaire"
+    if t.step in ("record_listing_consent", "submit_roster"):
+        return "/employees"
+    if t.kind == "complaint":
+        return "/complaints"
+    return f"/cases/{t.assessment_id}#step-{t.step}"
 
 
 @router.get("/lang/{lang}")

@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from clearance.authz.engine import decide
@@ -24,7 +25,9 @@ from clearance.domain.assessment import (
 )
 from clearance.domain.casefile import AssessmentEvent, Notice, Purpose, Recipient, VettingKind
 from clearance.domain.errors import NotAuthorized
+from clearance.services.assessments import steps
 from clearance.services.assessments.common import load, open_records, page, resource
+from clearance.services.assessments.steps import NextActor
 from clearance.services.assessments.vetting import INVESTIGATION_KINDS, opened_sections
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, record
@@ -44,6 +47,23 @@ class CaseView:
     seconds_in_stage: int
     events: list[AssessmentEvent]
     person_name: str = ""  # those who may see the case know whom it concerns
+    # For the one who asked (``get`` only): the steps they may take now, and who acts next.
+    available_steps: tuple[str, ...] = ()
+    next_actor: NextActor | None = None
+    proposal: Proposal | None = None  # for the officials who decide or confirm
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The decision as proposed (and, once decided, confirmed), for the officials who decide: the
+    second official sees it before confirming. Reasons are vetting content, read separately."""
+
+    outcome: str
+    reasons_withheld: bool
+    proposed_by: str  # the official's display name
+    proposed_at: dt.datetime
+    confirmed_by: str | None
+    confirmed_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -85,10 +105,31 @@ def _employer_view(deps: Deps, uow: UnitOfWork, a: Assessment) -> EmployerView:
 
 
 def get(deps: Deps, actor: Subject, assessment_id: uuid.UUID) -> CaseView:
-    """The case as the agency, the investigation unit or the person sees it (no vetting data)."""
+    """The case as the agency, the investigation unit or the person sees it (no vetting data),
+    with the steps this actor may take now and who acts next."""
     with deps.uow() as uow:
         a, _ = load(deps, uow, actor, assessment_id, Action.ASSESSMENT_READ, for_update=False)
-        return _case(deps, uow, a)
+        return replace(_case(deps, uow, a), available_steps=steps.available(deps, uow, actor, a),
+                       next_actor=steps.next_actor(deps, uow, a),
+                       proposal=_proposal(uow, actor, a))  # fmt: skip
+
+
+def _proposal(uow: UnitOfWork, actor: Subject, a: Assessment) -> Proposal | None:
+    res = resource(a)
+    if not (decide(actor, Action.ASSESSMENT_DECIDE, res).allowed
+            or decide(actor, Action.ASSESSMENT_CONFIRM_DECISION, res).allowed):  # fmt: skip
+        return None
+    d = uow.cases.get_decision(a.id)
+    if d is None or a.status not in (Status.DECISION_PROPOSED, Status.DECIDED,
+                                     Status.RESULT_NOTIFIED):  # fmt: skip
+        return None
+
+    def name(account_id: uuid.UUID | None) -> str:
+        rec = uow.accounts.get(account_id) if account_id else None
+        return rec.account.display_name if rec else ""
+
+    return Proposal(d.outcome.value, d.reasons_withheld, name(d.proposed_by), d.proposed_at,
+                    name(d.confirmed_by) if d.confirmed_by else None, d.confirmed_at)  # fmt: skip
 
 
 def get_result(deps: Deps, actor: Subject, assessment_id: uuid.UUID) -> EmployerView:

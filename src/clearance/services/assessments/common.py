@@ -19,6 +19,7 @@ from clearance.domain.assessment import Assessment, Command, next_status
 from clearance.domain.casefile import AssessmentEvent, VettingKind, VettingRecord
 from clearance.domain.errors import Conflict, NotFound
 from clearance.domain.model import new_id
+from clearance.services.assessments.actions import STEP_ACTION
 from clearance.services.context import Deps
 from clearance.services.guard import authorize_or_conceal, record
 from clearance.services.ports import UnitOfWork
@@ -72,6 +73,8 @@ def transition(
     **changes: Any,
 ) -> Assessment:  # fmt: skip
     """Move ``a`` by ``command`` as the transition table allows (``InvalidTransition`` otherwise)."""
+    if STEP_ACTION[command] is not action:  # a programming error: pages would offer the wrong step
+        raise RuntimeError(f"{command.value} is authorized by {STEP_ACTION[command].value}")
     target = next_status(a.status, command)
     new = replace(a, status=target, status_since=deps.clock.now(), version=a.version + 1,
                   **changes)  # fmt: skip

@@ -108,7 +108,8 @@ def record_inquiry(
     on: dt.date, outcome: str,
 ) -> Assessment:  # fmt: skip
     """An inquiry to a public office or organisation about one of the seven matters. The first
-    inquiry moves a submitted questionnaire's case into ``inquiries``."""
+    inquiry moves a submitted questionnaire's case into ``inquiries``; further ones may be recorded
+    until the report (also after the interview), without moving the case."""
     problems: list[FieldProblem] = []
     content = {"target": _text(target, "target", problems, 200), "matter": matter,
                "date": on.isoformat(), "outcome": _text(outcome, "outcome", problems)}  # fmt: skip
@@ -123,7 +124,7 @@ def record_inquiry(
             a = transition(deps, uow, actor, a, Command.START_INQUIRIES, decision,
                            action=Action.ASSESSMENT_INVESTIGATE,
                            payload={"recorded": "inquiry", "matter": matter})  # fmt: skip
-        elif a.status is Status.INQUIRIES:
+        elif a.status in (Status.INQUIRIES, Status.INTERVIEWED):  # until the report
             log_step(deps, uow, actor, a, "record_inquiry", a.status.value, decision,
                      action=Action.ASSESSMENT_INVESTIGATE, payload={"matter": matter})  # fmt: skip
         else:

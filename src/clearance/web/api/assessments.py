@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from clearance.domain.assessment import Status
 from clearance.domain.errors import FieldProblem, ValidationFailed
+from clearance.services import tasks
 from clearance.services.assessments import (
     adjudication,
     cases,
@@ -55,6 +56,12 @@ def list_assessments(
     page = cases.list_cases(deps, subject, status=status, limit=limit, offset=offset)
     return s.AssessmentPage(items=[Out.of(v) for v in page.items], total=page.total,
                             limit=page.limit, offset=page.offset)  # fmt: skip
+
+
+@router.get("/tasks", response_model=s.TaskListOut)
+def my_tasks(subject: CurrentSubject, deps: DepsDep) -> s.TaskListOut:
+    """What waits on the caller now: the same list as the home page's 対応が必要な案件."""
+    return s.TaskListOut.of(tasks.waiting_on(deps, subject))
 
 
 # ":uuid": "/assessments/candidates" (POST only) must not be taken for a case id (405, not 401)

@@ -28,6 +28,7 @@ from clearance.services.assessments import (
     consent,
     investigation,
     questionnaire,
+    steps,
     vetting,
 )
 from clearance.services.context import Deps
@@ -36,26 +37,24 @@ from clearance.web.ui.core import Ui, UiDep, UiRoute, done, paging, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 R = Role
+AGENCY_NOTICE_READERS = (R.ASSESSMENT_OFFICER, R.AGENCY_HEAD_DELEGATE, R.ADJUDICATOR)
 
-# Which role's page offers which step (the services decide whether it is allowed).
-OFFERED: dict[str, frozenset[Role]] = {
-    "issue_notice": frozenset({R.ASSESSMENT_OFFICER}),
-    "consent": frozenset({R.ASSESSED_PERSON, R.ASSESSMENT_OFFICER}),
-    "refuse": frozenset({R.ASSESSED_PERSON, R.ASSESSMENT_OFFICER}),
-    "withdraw": frozenset({R.ASSESSED_PERSON, R.ASSESSMENT_OFFICER}),
-    "request_investigation": frozenset({R.AGENCY_HEAD_DELEGATE}),
-    "issue_questionnaire": frozenset({R.INVESTIGATOR, R.INVESTIGATION_SUPERVISOR}),
-    "return_questionnaire": frozenset({R.INVESTIGATOR, R.INVESTIGATION_SUPERVISOR}),
-    "start_inquiries": frozenset({R.INVESTIGATOR, R.INVESTIGATION_SUPERVISOR}),
-    "record_interview": frozenset({R.INVESTIGATOR, R.INVESTIGATION_SUPERVISOR}),
-    "report": frozenset({R.INVESTIGATOR, R.INVESTIGATION_SUPERVISOR}),
-    "propose_decision": frozenset({R.ADJUDICATOR}),
-    "confirm_decision": frozenset({R.AGENCY_HEAD_DELEGATE, R.ADJUDICATOR}),
-    "send_back": frozenset({R.AGENCY_HEAD_DELEGATE, R.ADJUDICATOR}),
-    "notify_result": frozenset({R.ASSESSMENT_OFFICER, R.AGENCY_HEAD_DELEGATE}),
-}
+# Steps the case page does not carry: the person submits on the questionnaire page, and the
+# employer's listing and roster steps are on its employees page.
+ELSEWHERE = frozenset({"submit_questionnaire"} | {c.value for c in steps.ROSTER_COMMANDS})
 READERS_OF_FILE = frozenset({R.ADJUDICATOR, R.AGENCY_HEAD_DELEGATE, R.INVESTIGATOR,
                              R.INVESTIGATION_SUPERVISOR})  # fmt: skip
+# When the investigation file is shown on the case page: to the investigation unit while it
+# investigates, to the deciding officials from the report on.
+FILE_STATUSES = {
+    R.INVESTIGATOR: {Status.INQUIRIES, Status.INTERVIEWED, Status.REPORTED},
+    R.INVESTIGATION_SUPERVISOR: {Status.INQUIRIES, Status.INTERVIEWED, Status.REPORTED},
+    R.ADJUDICATOR: {Status.REPORTED, Status.DECISION_PROPOSED, Status.DECIDED},
+    R.AGENCY_HEAD_DELEGATE: {Status.REPORTED, Status.DECISION_PROPOSED, Status.DECIDED},
+}
+# The questionnaire as submitted, readable by the file's readers once it is in.
+ANSWERED = frozenset({Status.QUESTIONNAIRE_SUBMITTED, Status.INQUIRIES, Status.INTERVIEWED,
+                      Status.REPORTED, Status.DECISION_PROPOSED, Status.DECIDED})  # fmt: skip
 
 
 def stages(view: cases.CaseView, now: dt.datetime) -> list[dict[str, Any]]:
@@ -79,21 +78,16 @@ def case_list(u: UiDep, status: str = "", offset: int = 0) -> Response:
 
 def case_page(u: Ui, aid: uuid.UUID, **extra: Any) -> Response:
     view = cases.get(u.deps, u.subject, aid)
-    steps = [c for c in view.allowed_commands if u.subject.roles & OFFERED.get(c, frozenset())]
-    if view.assessment.status is Status.INQUIRIES and u.subject.roles & OFFERED["start_inquiries"]:
-        steps.insert(0, "start_inquiries")  # further inquiries while in that stage
+    offered = [c for c in view.available_steps if c not in ELSEWHERE]
     own = u.subject.person_id == view.assessment.person_id
-    notices = (
-        cases.notices(u.deps, u.subject, aid) if own or u.has(*OFFERED["notify_result"]) else []
-    )
+    status = view.assessment.status
+    notices = cases.notices(u.deps, u.subject, aid) if own or u.has(*AGENCY_NOTICE_READERS) else []
     records: list[dict[str, Any]] = []
-    if u.has(R.ADJUDICATOR, R.AGENCY_HEAD_DELEGATE) and view.assessment.status in (
-        Status.REPORTED,
-        Status.DECISION_PROPOSED,
-        Status.DECIDED,
-    ):
+    if any(status in FILE_STATUSES.get(r, ()) for r in u.subject.roles):
         records = vetting.read_records(u.deps, u.subject, aid, purpose="assessment")
-    return u.render("case.html", view=view, a=view.assessment, steps=steps, own=own,
+    return u.render("case.html", view=view, a=view.assessment, steps=offered, own=own,
+                    file_reader=not own and bool(u.subject.roles & READERS_OF_FILE),
+                    answered=status in ANSWERED,
                     notices=notices, records=records, stages=stages(view, u.deps.clock.now()),
                     sections=list(SECTIONS.values()),
                     subjects=complaints.SUBJECTS, **extra)  # fmt: skip
@@ -119,7 +113,7 @@ def _step(u: Ui, aid: uuid.UUID, command: str) -> None:
         sections, note = u.many("sections"), u.text("note")
         u.check()
         questionnaire.return_sections(d, s, aid, sections=sections, note=note)
-    elif command == "start_inquiries":
+    elif command in ("start_inquiries", steps.RECORD_INQUIRY):
         target, matter, on = u.text("target"), u.text("matter"), u.day("on")
         outcome = u.text("outcome")
         if matter and not (matter.isdigit() and len(matter) < 3):

@@ -85,6 +85,7 @@ def environment() -> Environment:
     # Answers and records shown as readable JSON (Japanese as is; autoescaped as text).
     env.filters["jst"] = lambda v: _jst(v, "%Y-%m-%d %H:%M")
     env.filters["jstdate"] = lambda v: _jst(v, "%Y-%m-%d")
+    env.filters["jpdate"] = long_date
     env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2, default=str)
     return env
 
@@ -99,6 +100,26 @@ def _jst(value: object, fmt: str) -> str:
     if isinstance(value, dt.datetime):
         return value.astimezone(JST).strftime(fmt)
     return "" if value is None else str(value)
+
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")  # fmt: skip
+
+
+def long_date(value: object, lang: str) -> str:
+    """A date as people write it: 2026年12月2日 in Japanese, 2 December 2026 in English (JST)."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(JST).date()
+    if not isinstance(value, dt.date):
+        return "" if value is None else str(value)
+    if lang == "ja":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
 
 
 def field_label(path: str, gettext: Callable[[str], str], lang: str) -> str:
@@ -158,6 +179,7 @@ def error_view(exc: ClearanceError) -> dict[str, Any]:
     for p in getattr(exc, "problems", ()):
         fields.setdefault(p.field, []).append(p)
     return {"code": exc.code.value, "detail": exc.message, "fields": fields,
+            "reason": exc.details.get("reason"),
             "current": exc.details.get("current") if isinstance(exc, InvalidTransition) else None}  # fmt: skip
 
 

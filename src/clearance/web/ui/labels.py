@@ -86,6 +86,59 @@ PARTY = {
     "nobody": N_("Nobody (closed)"),
 }
 
+# One sentence per status: what happens next, shown under "who acts next" on the case page.
+NEXT = {
+    "listing_consent_pending": N_("The employer records whether the employee agrees to be listed."),
+    "listing_declined": N_("Nothing further: the employee declined to be listed."),
+    "listed": N_("The employer submits the roster to the agency."),
+    "roster_submitted": N_(
+        "The assessment officer issues the notice of the seven matters to the person."
+    ),
+    "consent_pending": N_("The person reads the notice and consents or refuses."),
+    "consent_refused": N_("Nothing further: the assessment is not conducted."),
+    "consented": N_("The agency head asks the Cabinet Office to investigate."),
+    "investigation_requested": N_("The Cabinet Office investigator issues the questionnaire."),
+    "questionnaire_open": N_("The person fills in and submits the questionnaire."),
+    "questionnaire_submitted": N_(
+        "The investigator reviews the questionnaire and makes inquiries, or returns sections."
+    ),
+    "inquiries": N_("The investigator makes inquiries and interviews the person."),
+    "interviewed": N_(
+        "The investigator reports to the agency (further inquiries are still possible)."
+    ),
+    "reported": N_("An adjudicator proposes the decision."),
+    "decision_proposed": N_("A second official confirms the proposed decision or sends it back."),
+    "decided": N_("The result is notified to the person (and to the employer, the result only)."),
+    "result_notified": N_("Done: the result has been notified. The person may file a complaint."),
+    "withdrawn": N_("Nothing further: the person withdrew consent."),
+}
+RECORD_KIND = {
+    "inquiry": N_("Inquiry"),
+    "interview": N_("Interview"),
+    "report": N_("Investigation report"),
+    "reasons": N_("Reasons"),
+    "withholding": N_("Why the reasons are withheld"),
+    "return_note": N_("Questionnaire returned"),
+    "change_report": N_("Report of a change in circumstances"),
+    "complaint": N_("Complaint"),
+    "complaint_answer": N_("Answer to the complaint"),
+}
+REFUSAL = {
+    "separation_of_duties": N_(
+        "You did investigation work on this case, so you may not decide it."
+    ),
+    "same_official": N_(
+        "The decision must be confirmed by a second official, not the one who proposed it."
+    ),
+    "out_of_scope": N_("This belongs to another organisation."),
+    "no_matching_rule": N_("Your role does not include this step."),
+    "purpose_not_allowed": N_("Your role may not read this for the purpose given."),
+}
+TASK_STEP = {
+    "record_inquiry": N_("Record an inquiry"),
+    "answer_complaint": N_("Answer the complaint"),
+}
+
 ROLE = {
     "agency_admin": N_("Agency account administrator"),
     "agency_head_delegate": N_("Agency head (delegate)"),

@@ -1,0 +1,34 @@
+"""Which action authorizes which assessment command: the one table the services, the pages and the
+task list read (``steps``), and that ``common.transition`` checks every step against.
+
+Imports: domain, authz.
+"""
+
+from __future__ import annotations
+
+from clearance.authz.model import Action
+from clearance.domain.assessment import Command
+
+C = Command
+STEP_ACTION: dict[Command, Action] = {
+    C.RECORD_LISTING_CONSENT: Action.ASSESSMENT_LISTING_CONSENT,
+    C.DECLINE_LISTING: Action.ASSESSMENT_LISTING_CONSENT,
+    C.SUBMIT_ROSTER: Action.ROSTER_SUBMIT,
+    C.ISSUE_NOTICE: Action.ASSESSMENT_ISSUE_NOTICE,
+    C.CONSENT: Action.ASSESSMENT_CONSENT,
+    C.REFUSE: Action.ASSESSMENT_CONSENT,
+    C.WITHDRAW: Action.ASSESSMENT_CONSENT,
+    C.REQUEST_INVESTIGATION: Action.ASSESSMENT_REQUEST_INVESTIGATION,
+    C.REUSE_INVESTIGATION: Action.ASSESSMENT_REQUEST_INVESTIGATION,
+    C.ISSUE_QUESTIONNAIRE: Action.ASSESSMENT_INVESTIGATE,
+    C.SUBMIT_QUESTIONNAIRE: Action.QUESTIONNAIRE_WRITE,
+    C.RETURN_QUESTIONNAIRE: Action.ASSESSMENT_INVESTIGATE,
+    C.START_INQUIRIES: Action.ASSESSMENT_INVESTIGATE,
+    C.RECORD_INTERVIEW: Action.ASSESSMENT_INVESTIGATE,
+    C.REPORT: Action.ASSESSMENT_INVESTIGATE,
+    C.PROPOSE_DECISION: Action.ASSESSMENT_DECIDE,
+    C.DECIDE: Action.ASSESSMENT_DECIDE,
+    C.CONFIRM_DECISION: Action.ASSESSMENT_CONFIRM_DECISION,
+    C.SEND_BACK: Action.ASSESSMENT_CONFIRM_DECISION,
+    C.NOTIFY_RESULT: Action.ASSESSMENT_NOTIFY,
+}

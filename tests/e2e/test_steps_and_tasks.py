@@ -1,0 +1,196 @@
+"""What a page offers is what the API allows, and the task list is what waits (issue 13).
+
+A case is walked from listing to result. At every status, for every demo account:
+- every assessment step the account is *not* offered (``available_steps``) is refused by the API
+  with a 4xx and changes nothing;
+- the step that moves the case on is offered to the account that takes it, and succeeds;
+- the account's task list (``GET /api/v1/tasks``) holds the case exactly when a forward step is
+  offered to it, and the home page lists the same tasks.
+The second official's page shows the proposal; the proposer is never offered confirmation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from clearance.services import demo
+from tests.conftest import FakeClock
+from tests.e2e.flows import Flow, valid_answers
+from tests.ui.browserless import Browser
+
+ACCOUNTS = [a[0] for a in demo.ACCOUNTS if a[0] != "meti.admin"] + ["tanaka.hanako"]
+SIDE = {"withdraw", "refuse", "decline_listing", "send_back", "return_questionnaire"}
+
+
+def attempts(flow: Flow, aid: str) -> dict[str, tuple[str, Any]]:
+    """Each step as the API takes it: path and a valid body."""
+    today = flow.clock.now().date().isoformat()
+    return {
+        "record_listing_consent": (f"/assessments/{aid}/listing-consent", {"given": True}),
+        "decline_listing": (f"/assessments/{aid}/listing-consent", {"given": False}),
+        "submit_roster": ("/rosters", {"agency_id": flow.orgs["METI"], "assessment_ids": [aid]}),
+        "issue_notice": (f"/assessments/{aid}/notice", None),
+        "consent": (f"/assessments/{aid}/consent", None),
+        "refuse": (f"/assessments/{aid}/refuse", None),
+        "withdraw": (f"/assessments/{aid}/withdraw", None),
+        "request_investigation": (f"/assessments/{aid}/investigation", {"reuse": False}),
+        "issue_questionnaire": (f"/assessments/{aid}/questionnaire", None),
+        "submit_questionnaire": (f"/assessments/{aid}/questionnaire-submission", None),
+        "return_questionnaire": (
+            f"/assessments/{aid}/questionnaire-return",
+            {"sections": ["travel"], "note": "渡航歴を確認してください"},
+        ),
+        "start_inquiries": (
+            f"/assessments/{aid}/inquiries",
+            {"target": "警視庁", "matter": 2, "date": today, "outcome": "記録なし"},
+        ),
+        "record_inquiry": (
+            f"/assessments/{aid}/inquiries",
+            {"target": "県警", "matter": 4, "date": today, "outcome": "記録なし"},
+        ),
+        "record_interview": (
+            f"/assessments/{aid}/interview",
+            {"held_on": today, "summary": "面接"},
+        ),
+        "report": (
+            f"/assessments/{aid}/report",
+            {"findings": {str(n): f"所見{n}" for n in range(1, 8)}, "opinion": "問題なし"},
+        ),
+        "propose_decision": (f"/assessments/{aid}/decision", {"outcome": "favourable"}),
+        "confirm_decision": (f"/assessments/{aid}/decision/confirm", None),
+        "send_back": (f"/assessments/{aid}/decision/send-back", None),
+        "notify_result": (f"/assessments/{aid}/notify", None),
+    }
+
+
+def offered(flow: Flow, who: str, aid: str) -> set[str]:
+    r = flow.c.get(f"/api/v1/assessments/{aid}", headers=flow.h(who))
+    if r.status_code in (403, 404):
+        # those who may not read the case (the employer reads the result only) act on it only
+        # through the roster steps, which the task list shows
+        steps = {t["step"] for t in flow.get(who, "/tasks")["items"] if t["assessment_id"] == aid}
+        # the employer records the employee's answer either way
+        return steps | ({"decline_listing"} if "record_listing_consent" in steps else set())
+    assert r.status_code == 200, r.text
+    return set(r.json()["available_steps"])
+
+
+def status_of(flow: Flow, aid: str) -> str:
+    return str(flow.get("meti.head", f"/assessments/{aid}")["status"])
+
+
+def check_state(flow: Flow, aid: str, taken: tuple[str, str] | None) -> dict[str, set[str]]:
+    """Every step not offered is refused and changes nothing; returns what was offered."""
+    before = status_of(flow, aid)
+    shown = {who: offered(flow, who, aid) for who in ACCOUNTS}
+    for who in ACCOUNTS:
+        tasks = {t["step"] for t in flow.get(who, "/tasks")["items"] if t["assessment_id"] == aid}
+        forward = {s for s in shown[who] if s not in SIDE}
+        forward = forward - {"record_inquiry"} or forward  # a further inquiry is not what waits
+        assert tasks == ({min(forward, key=list(attempts(flow, aid)).index)} if forward else set())
+        same_door = {
+            attempts(flow, aid)[s][0]
+            for s in shown[who]
+            if s.endswith("inquiries") or s == "record_inquiry"
+        }
+        for step, (path, body) in attempts(flow, aid).items():
+            if step in shown[who] or path in same_door:
+                continue
+            r = flow.c.post(f"/api/v1{path}", json=body, headers=flow.h(who))
+            assert 400 <= r.status_code < 500, (who, step, before, r.status_code, r.text)
+            assert status_of(flow, aid) == before, (who, step)
+    if taken is not None:
+        who, step = taken
+        assert step in shown[who], (who, step, before, shown[who])
+    return shown
+
+
+def test_offered_steps_are_exactly_those_the_api_allows(
+    client: TestClient, clock: FakeClock
+) -> None:
+    flow = Flow(client, clock)
+    body = {"person_id": flow.persons["hanako"], "agency_id": flow.orgs["METI"]}
+    aid = flow.post("sakura.security", "/assessments/candidates", body, 201)["assessment_id"]
+    today = clock.now().date()
+    path = [
+        ("sakura.security", "record_listing_consent"),
+        ("sakura.security", "submit_roster"),
+        ("meti.officer", "issue_notice"),
+        ("tanaka.hanako", "consent"),
+        ("meti.head", "request_investigation"),
+        ("cao.investigator", "issue_questionnaire"),
+        ("tanaka.hanako", "submit_questionnaire"),
+        ("cao.investigator", "start_inquiries"),
+        ("cao.investigator", "record_interview"),
+        ("cao.investigator", "record_inquiry"),
+        ("cao.investigator", "report"),
+        ("meti.adjudicator", "propose_decision"),
+        ("meti.head", "confirm_decision"),
+        ("meti.officer", "notify_result"),
+    ]
+    for who, step in path:
+        shown = check_state(flow, aid, (who, step))
+        if step == "submit_questionnaire":
+            for section, answers in valid_answers(today).items():
+                flow.put(who, f"/assessments/{aid}/questionnaire/{section}", answers)
+        if step in (
+            "request_investigation",
+            "issue_questionnaire",
+            "submit_questionnaire",
+            "report",
+        ):
+            assert "withdraw" in shown["tanaka.hanako"]  # consent may be withdrawn until the result
+        if step == "confirm_decision":
+            assert "confirm_decision" not in shown["meti.adjudicator"]  # the proposer
+        p, b = attempts(flow, aid)[step]
+        r = flow.c.post(f"/api/v1{p}", json=b, headers=flow.h(who))
+        assert r.status_code in (200, 201), (who, step, r.text)
+    assert status_of(flow, aid) == "result_notified"
+    check_state(flow, aid, None)
+
+
+def test_home_page_lists_what_the_api_says_waits(
+    client: TestClient, clock: FakeClock, seeded: Any
+) -> None:
+    flow = Flow(client, clock)
+    aid = flow.reported()
+    flow.post(
+        "meti.adjudicator",
+        f"/assessments/{aid}/decision",
+        {
+            "outcome": "unfavourable",
+            "reasons": "飲酒に関する懸念",
+            "withhold_reasons": True,
+            "withhold_justification": "調査手法の秘匿",
+        },
+    )
+    head = flow.get("meti.head", "/tasks")["items"]
+    assert [(t["step"], t["assessment_id"]) for t in head] == [("confirm_decision", aid)]
+    assert head[0]["due"] is not None  # adjudication target from the regime
+    assert flow.get("meti.adjudicator", "/tasks")["items"] == []  # the proposer waits on nobody
+    case = flow.get("meti.head", f"/assessments/{aid}")
+    assert case["next_actor"]["roles"] == ["adjudicator", "agency_head_delegate"]
+    assert case["next_actor"]["org_name_ja"] == "経済産業省"
+
+    b = Browser(client.app, clock, "meti.head")
+    home = b.get("/")
+    assert "対応が必要な案件" in home and "判断を確認する" in home and "田中 花子" in home
+    assert f'href="/cases/{aid}#step-confirm_decision"' in home
+    page = b.get(f"/cases/{aid}")
+    proposal = page[
+        page.index('id="proposal"') : page.index("</section>", page.index('id="proposal"'))
+    ]
+    assert "不適合" in proposal and "飲酒に関する懸念" in proposal and "調査手法の秘匿" in proposal
+    assert 'id="step-confirm_decision"' in page
+    assert "経済産業省 評価担当者" in page or "経済産業省 評価判断権者" in page
+    assert "所見3" in page and "警視庁" in page  # the investigation file as a document
+    assert '"has_records"' not in page and "{" not in page.split("<main", 1)[1].split("</main>")[0]
+
+    mine = Browser(client.app, clock, "meti.adjudicator")
+    page = mine.get(f"/cases/{aid}")
+    assert 'id="step-confirm_decision"' not in page and 'id="proposal"' in page
+    assert "対応が必要な案件はありません" in mine.get("/")
+    person = Browser(client.app, clock, "tanaka.hanako")
+    assert "対応が必要な案件はありません" in person.get("/")
