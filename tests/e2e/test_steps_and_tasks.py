@@ -194,3 +194,16 @@ def test_home_page_lists_what_the_api_says_waits(
     assert "対応が必要な案件はありません" in mine.get("/")
     person = Browser(client.app, clock, "tanaka.hanako")
     assert "対応が必要な案件はありません" in person.get("/")
+
+
+def test_refusal_page_keeps_the_header_and_the_language_switch_keeps_the_query(
+    client: TestClient, clock: FakeClock, seeded: Any
+) -> None:
+    flow = Flow(client, clock)
+    aid = flow.reported()
+    company = Browser(client.app, clock, "sakura.security")
+    refused = company.get(f"/cases/{aid}", expect=403)
+    assert "sakura.security" in refused and "ログアウト" in refused and 'class="menu"' in refused
+    head = Browser(client.app, clock, "meti.head")
+    page = head.get("/cases?status=reported&offset=0&ok=saved")
+    assert 'href="/lang/en?next=/cases%3Fstatus%3Dreported%26offset%3D0"' in page

@@ -153,14 +153,39 @@ def test_a_company_lists_the_person_consents_answers_and_learns_the_result(
     step(investigator, "start_inquiries", {"target": "警視庁", "matter": "2",
                                            "on": today.isoformat(), "outcome": "記録なし"})  # fmt: skip
     step(investigator, "record_interview", {"held_on": today.isoformat(), "summary": "面接実施"})
-    findings = {f"findings.{n}": "特記事項なし" for n in range(1, 8)}
+    # A further inquiry after the interview, and the recorded inquiries as a table.
+    step(investigator, "record_inquiry", {"target": "県警察本部", "matter": "4",
+                                          "on": today.isoformat(), "outcome": "該当なし"})  # fmt: skip
+    assert investigator.page.locator("#inquiries tbody tr").count() == 2
+    findings = {f"findings.{n}": f"特記事項なし（{n}）" for n in range(1, 8)}
     step(investigator, "report", {**findings, "opinion": "問題なし"})
 
+    # The adjudicator finds the case in the task list on the home page and follows its link.
     adjudicator = Person(browser, live, clock, "meti.adjudicator")
-    adjudicator.page.goto(f"/cases/{aid}")
-    assert "調査記録" in adjudicator.page.inner_text("main")
+    task = adjudicator.page.locator("#tasks tr.task", has_text="田中 花子")
+    assert task.get_attribute("data-step") == "propose_decision"
+    adjudicator.shot("adjudicator-home-tasks-ja")
+    task.get_by_role("link").click()
+    adjudicator.page.wait_for_url(re.compile(rf"/cases/{aid}#step-propose_decision"))
+    main = adjudicator.page.inner_text("main")
+    assert "調査記録" in main and "特記事項なし（3）" in main and "県警察本部" in main
+    assert "has_records" not in main and "{" not in main
+    adjudicator.shot("adjudicator-case-file-ja")
     step(adjudicator, "propose_decision", {"outcome": "favourable"})
+    assert adjudicator.page.locator("#step-confirm_decision").count() == 0  # not the proposer
+    assert "経済産業省" in adjudicator.page.locator("#who-next").inner_text()
+
+    # The second official sees the proposal above the confirm button, then confirms.
+    head.page.goto("/")
+    assert head.page.locator("#tasks tr.task[data-step=confirm_decision]").count() == 1
     head.page.goto(f"/cases/{aid}")
+    proposal = head.page.locator("#proposal")
+    assert "適合" in proposal.inner_text() and "経産省 評価担当" in proposal.inner_text()
+    assert (
+        proposal.bounding_box()["y"]
+        < head.page.locator("#step-confirm_decision").bounding_box()["y"]
+    )
+    head.shot("head-confirms-proposal-ja")
     step(head, "confirm_decision")
     officer.page.goto(f"/cases/{aid}")
     step(officer, "notify_result")

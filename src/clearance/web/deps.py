@@ -75,6 +75,7 @@ async def current_subject(request: Request) -> Subject:
             raise CsrfFailed()
     request.state.session_token = token
     request.state.csrf_token = session.session.csrf_token
+    request.state.subject = session.subject  # a refusal page still shows who is logged in
     return session.subject
 
 

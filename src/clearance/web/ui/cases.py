@@ -60,7 +60,8 @@ ANSWERED = frozenset({Status.QUESTIONNAIRE_SUBMITTED, Status.INQUIRIES, Status.I
 def stages(view: cases.CaseView, now: dt.datetime) -> list[dict[str, Any]]:
     """Each status the case has been in, with how long it stayed there."""
     out = []
-    events = view.events
+    # Steps that stay in their status (a further inquiry) are not stages.
+    events = [e for e in view.events if e.from_status != e.to_status]
     for i, e in enumerate(events):
         until = events[i + 1].at if i + 1 < len(events) else now
         out.append({"status": e.to_status, "command": e.command, "at": e.at,

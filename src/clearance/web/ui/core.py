@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -167,8 +167,11 @@ def render_page(
         env = request.app.state.jinja = environment()
     lang = language(request)
     gt = translations(request).get(lang)
+    # The language switch comes back to this very page: its query too, less the one-off banner.
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "ok"])
+    here = f"{request.url.path}?{query}" if query else request.url.path
     html = env.get_template(name).render(
-        request=request, lang=lang, _=gt.gettext, path=request.url.path, **context
+        request=request, lang=lang, _=gt.gettext, path=request.url.path, here=here, **context
     )
     return HTMLResponse(html, status_code=status_code)
 
@@ -199,8 +202,18 @@ class UiRoute(APIRoute):
                 status = status_for(exc)
                 if status >= 500:
                     raise
-                return render_page(request, "error.html", status, error=error_view(exc),
-                                   subject=None, menu=[])  # fmt: skip
+                # Who is logged in stays in the header (name, menu, log out) on a refusal page.
+                subject: Subject | None = getattr(request.state, "subject", None)
+                menu = [(p, t) for p, t, roles in MENU if subject and subject.roles & roles]
+                return render_page(
+                    request,
+                    "error.html",
+                    status,
+                    error=error_view(exc),
+                    subject=subject,
+                    menu=menu,
+                    csrf_token=getattr(request.state, "csrf_token", ""),
+                )
 
         return handler
 
