@@ -54,6 +54,7 @@ MATRIX = [
     ("GET", "/api/v1/audit/entries", None, AUDITORS),
     ("GET", "/api/v1/audit/entries/1/proof", None, AUDITORS),
     ("GET", "/api/v1/regime", None, EVERYONE),
+    ("GET", "/api/v1/tasks", None, EVERYONE),  # each caller's own list (test_steps_and_tasks.py)
     ("GET", "/api/v1/auth/webauthn/keys", None, EVERYONE),
     ("POST", "/api/v1/auth/webauthn/registration-options", None, EVERYONE),
 ]  # fmt: skip

@@ -207,3 +207,29 @@ def test_refusal_page_keeps_the_header_and_the_language_switch_keeps_the_query(
     head = Browser(client.app, clock, "meti.head")
     page = head.get("/cases?status=reported&offset=0&ok=saved")
     assert 'href="/lang/en?next=/cases%3Fstatus%3Dreported%26offset%3D0"' in page
+
+
+def test_a_second_login_with_the_same_code_gets_one_clear_message_and_keeps_the_name(
+    client: TestClient, clock: FakeClock, seeded: Any
+) -> None:
+    import re
+
+    from tests.conftest import totp_now
+
+    def attempt(c: TestClient) -> Any:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text)
+        assert token
+        return c.post("/login", data={"username": "meti.head", "password": demo.DEMO_PASSWORD,
+                                      "totp": totp_now("meti.head", clock),
+                                      "csrf_token": token.group(1)}, follow_redirects=False)  # fmt: skip
+
+    clock.advance(seconds=31)
+    assert attempt(TestClient(client.app)).status_code == 303
+    again = TestClient(client.app)
+    again.cookies.set("clearance_lang", "ja")
+    r = attempt(again)
+    assert r.status_code == 401
+    assert r.text.count('role="alert"') == 1 and "次のコード" in r.text
+    assert 'value="meti.head"' in r.text
+    clock.advance(seconds=30)  # the next code is accepted
+    assert attempt(again).status_code == 303

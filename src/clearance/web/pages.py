@@ -34,7 +34,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
     token = secrets.token_urlsafe(32)
-    response = render(request, "login.html", csrf_token=token, error=None, next=local_path(next))
+    response = render(request, "login.html", csrf_token=token, next=local_path(next))
     ctx = get_ctx(request)
     response.set_cookie(
         LOGIN_CSRF, token, httponly=True, samesite="strict", secure=ctx.settings.secure_cookies
@@ -58,7 +58,8 @@ def login_submit(
             "login.html",
             403,
             csrf_token=expected,
-            error="csrf",
+            login_error="csrf",
+            username=username,
             next=local_path(next_path),
         )
     ctx = get_ctx(request)
@@ -75,7 +76,8 @@ def login_submit(
             status,
             csrf_token=expected,
             next=local_path(next_path),
-            error="throttled" if status == 429 else "credentials",
+            login_error="throttled" if status == 429 else "credentials",
+            username=username,
         )
     response = RedirectResponse(local_path(next_path), status_code=303)
     response.set_cookie(

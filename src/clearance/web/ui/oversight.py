@@ -34,9 +34,7 @@ def bars(items: list[tuple[str, float]], width: int = 360) -> list[dict[str, Any
 
 def _year(u: Ui, raw: str | None) -> int:
     this = u.deps.clock.now().astimezone(JST).year
-    return (
-        int(raw) if raw and raw.isdigit() and len(raw) == 4 else this - 1 if this > 2025 else 2025
-    )
+    return int(raw) if raw and raw.isdigit() and len(raw) == 4 else this
 
 
 @router.get("/report")
