@@ -2,8 +2,9 @@
 the person's own), the case page with its stages and the steps the viewer may take, complaints, the
 result notice as PDF and the person's own-data export.
 
-Which steps a page offers follows the case's status and the viewer's roles; whether a step is
-allowed is still decided by the services. Imports: services, web.ui.
+The steps a page offers are ``services.assessments.steps.available``: the same answer the API
+gives in ``available_steps``, from the transition table, ``authz.decide`` and the separation rules;
+taking a step is still decided by the services. Imports: services, web.ui.
 """
 
 from __future__ import annotations
