@@ -53,6 +53,7 @@ class Action(StrEnum):
     DESIGNATION_ACKNOWLEDGE_NOTICE = "designation:acknowledge_notice"
     DESIGNATION_MANAGE = "designation:manage"
     DESIGNATION_READ = "designation:read"
+    DESIGNATION_READ_RECEIVED = "designation:read_received"
     ELIGIBILITY_READ = "eligibility:read"
     ELIGIBILITY_RECORD_SDS = "eligibility:record_sds"
     ELIGIBILITY_REPORT_CHANGE = "eligibility:report_change"

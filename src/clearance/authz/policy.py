@@ -217,6 +217,7 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
         {
             Action.DESIGNATION_MANAGE,
             Action.DESIGNATION_READ,
+            Action.DESIGNATION_READ_RECEIVED,
             Action.DESIGNATION_ACKNOWLEDGE_NOTICE,
             Action.HANDLER_MANAGE,
             Action.HANDLER_READ,
@@ -254,6 +255,7 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
         "operator-security-office-custody",
         frozenset({Role.SECURITY_OFFICER}),
         {
+            Action.DESIGNATION_READ_RECEIVED,  # what was provided to the company (Art. 10)
             Action.DESIGNATION_ACKNOWLEDGE_NOTICE,
             Action.HANDLER_MANAGE,
             Action.HANDLER_READ,

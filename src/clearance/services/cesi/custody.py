@@ -299,11 +299,63 @@ def materials(
 def history(
     deps: Deps, actor: Subject, material_id: uuid.UUID
 ) -> tuple[Material, list[CustodyEvent]]:
-    """One material and its custody record, for its holder (or an inspector)."""
+    """One material and its custody record, for its holder, the organisation it is on its way to
+    (which must see what it is asked to receive), or an inspector."""
     with deps.uow() as uow:
         m = uow.records.get(Material, material_id)
         if m is None:
             raise NotFound("material", material_id)
-        authorize(deps, uow, actor, Action.CUSTODY_READ,
-                  Resource("material", m.id, org_id=m.holder_org_id))  # fmt: skip
+        owner: uuid.UUID | None = m.holder_org_id
+        if m.status is MaterialStatus.IN_TRANSIT and actor.org_id == _pending_recipient(uow, m):
+            owner = actor.org_id
+        authorize(deps, uow, actor, Action.CUSTODY_READ, Resource("material", m.id, org_id=owner))
         return m, uow.records.find(CustodyEvent, material_id=m.id, order="at")
+
+
+def incoming(deps: Deps, actor: Subject) -> list[Material]:
+    """Materials on their way to the actor's organisation, waiting for its receipt."""
+    with deps.uow() as uow:
+        authorize(deps, uow, actor, Action.CUSTODY_MANAGE,
+                  Resource("material", org_id=actor.org_id))  # fmt: skip
+        moving = uow.records.find(Material, status=MaterialStatus.IN_TRANSIT, order="created_at,id")
+        return [m for m in moving if _pending_recipient(uow, m) == actor.org_id]
+
+
+@dataclass(frozen=True)
+class Custodian:
+    """Someone a material may be transferred to: a member of an organisation that holds a
+    provision of its designation (or the designating agency) who passes the transfer rules now."""
+
+    org_id: uuid.UUID
+    org_name_ja: str
+    org_name_en: str
+    person_id: uuid.UUID
+    name: str
+
+
+def custodians(deps: Deps, actor: Subject, material_id: uuid.UUID) -> list[Custodian]:
+    """Whom the holder may send this material to, by name: only people who would pass the same
+    check ``transfer`` makes, so that the sender learns no one else's name at the receiver."""
+    with deps.uow() as uow:
+        m, d, _ = _load(deps, uow, actor, material_id)
+        receivers = {d.agency_id} | {
+            p.recipient_org_id
+            for p in uow.records.find(Provision, designation_id=d.id)
+            if p.recipient_org_id is not None
+        }
+        now = deps.clock.now()
+        out = []
+        for org_id in sorted(receivers - {m.holder_org_id}, key=str):
+            org = uow.orgs.get(org_id)
+            if org is None:
+                continue
+            there = MaterialFacts(m.id, d.id, ((org_id, Span(now)),))
+            contracts = contracts_between(uow, org_id, d.agency_id)
+            people = uow.persons.list(employer_id=org_id, q=None, limit=500, offset=0).items
+            for p in people:
+                verdict = decide_access(person_facts(deps, uow, p.id, d.id), there, d, contracts,
+                                        AccessAction.TRANSFER, now)  # fmt: skip
+                if verdict.permit:
+                    out.append(Custodian(org_id, org.name_ja, org.name_en, p.id,
+                                         f"{p.family_name} {p.given_name}"))  # fmt: skip
+        return out

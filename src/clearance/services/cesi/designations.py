@@ -229,7 +229,7 @@ def _basis_problem(
         c = uow.records.get(Contract, contract_id) if contract_id else None
         if kind is not OrgKind.QUALIFIED_OPERATOR or c is None or c.operator_id != org_id:
             return FieldProblem("contract_id", "Art. 10: the operator's contract is required.",
-                                "basis")  # fmt: skip
+                                "no_contract")  # fmt: skip
         if (
             not contract_in_force(deps, uow, c, deps.clock.now())
             or str(d.id) not in c.designation_ids
@@ -316,3 +316,42 @@ def received_notices(deps: Deps, actor: Subject) -> list[ReceivedNotice]:
             d = uow.records.get(Designation, n.designation_id)
             out.append(ReceivedNotice(n, d.document_number if d else "", d.title if d else ""))
         return out[::-1]
+
+
+@dataclass(frozen=True)
+class Received:
+    """A designation as the organisation it was provided to sees it: what it is, from which
+    agency, on which legal basis, under which contract, and whether it may be worked with now
+    (in force, and for Art. 10 the contract in force and covering it)."""
+
+    designation: Designation
+    basis: ProvisionBasis
+    provided_at: dt.datetime
+    contract_reference: str | None
+    usable: bool
+
+
+def received(deps: Deps, actor: Subject) -> list[Received]:
+    """The designations provided to the actor's organisation (Arts. 6, 10), the latest provision
+    of each, by document number. The company works with these: handlers, materials, access."""
+    with deps.uow() as uow:
+        authorize(deps, uow, actor, Action.DESIGNATION_READ_RECEIVED,
+                  Resource("designation", org_id=actor.org_id))  # fmt: skip
+        if actor.org_id is None:
+            return []
+        latest: dict[uuid.UUID, Provision] = {}
+        for p in uow.records.find(Provision, recipient_org_id=actor.org_id, order="provided_at"):
+            latest[p.designation_id] = p
+        now = deps.clock.now()
+        out = []
+        for p in latest.values():
+            d = uow.records.get(Designation, p.designation_id)
+            if d is None:
+                continue
+            c = uow.records.get(Contract, p.contract_id) if p.contract_id else None
+            usable = d.in_force(now) and (
+                c is None
+                or (contract_in_force(deps, uow, c, now) and str(d.id) in c.designation_ids)
+            )
+            out.append(Received(d, p.basis, p.provided_at, c.reference if c else None, usable))
+        return sorted(out, key=lambda r: (r.designation.document_number, str(r.designation.id)))

@@ -187,6 +187,29 @@ def acknowledge(deps: Deps, actor: Subject, *, person_id: uuid.UUID,
     return a
 
 
+def acknowledgements(
+    deps: Deps, actor: Subject, *, org_id: uuid.UUID | None = None
+) -> dict[uuid.UUID, Acknowledgement]:
+    """Who among an organisation's people (default: the actor's) has acknowledged the duties."""
+    org_id = org_id or actor.org_id
+    with deps.uow() as uow:
+        authorize(deps, uow, actor, Action.HANDLER_READ, Resource("handler", org_id=org_id))
+        people = uow.persons.list(employer_id=org_id, q=None, limit=1000, offset=0).items
+        found = {p.id: uow.records.get(Acknowledgement, p.id) for p in people}
+        return {k: v for k, v in found.items() if v is not None}
+
+
+def own_acknowledgement(deps: Deps, actor: Subject) -> Acknowledgement | None:
+    """The person's own undertaking, for their portal (None before they have given it)."""
+    if actor.person_id is None:
+        return None
+    with deps.uow() as uow:
+        person = _person(uow, actor.person_id)
+        authorize(deps, uow, actor, Action.HANDLER_ACKNOWLEDGE,
+                  Resource("handler", org_id=person.employer_id, person_id=person.id))  # fmt: skip
+        return uow.records.get(Acknowledgement, person.id)
+
+
 @dataclass(frozen=True)
 class RegisterLine:
     handler: Handler

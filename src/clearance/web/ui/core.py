@@ -55,6 +55,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
                                                          R.OPERATOR_MANAGEMENT}),
         ("/designations", i18n.N_("Designation ledger"), {R.CESI_MANAGER, R.AGENCY_HEAD_DELEGATE,
                                                           R.CERTIFICATION_OFFICER, R.INSPECTOR}),
+        ("/received", i18n.N_("Information provided to us"), CUSTODY),
         ("/materials", i18n.N_("Materials and custody"), CUSTODY),
         ("/handlers", i18n.N_("Handlers and training"), CUSTODY),
         ("/access", i18n.N_("Access decisions"), CUSTODY),
@@ -72,6 +73,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
                                                   R.AGENCY_HEAD_DELEGATE}),
         ("/reminders", i18n.N_("Reminders"), set(Role) - {R.ASSESSED_PERSON, R.SYSTEM_ADMIN}),
         ("/whistle", i18n.N_("Report a concern"), set(Role)),
+        ("/me/duties", i18n.N_("Duties of a handler"), {R.ASSESSED_PERSON}),
         ("/me/export", i18n.N_("My data"), {R.ASSESSED_PERSON}),
     )
 )  # fmt: skip
@@ -81,7 +83,7 @@ def environment() -> Environment:
     path = str(resources.files("clearance.web").joinpath("templates"))
     env = Environment(loader=FileSystemLoader(path), autoescape=select_autoescape(["html"]))
     env.globals.update(labels=labels, label=labels.label, field_label=field_label,
-                       sections=frozenset(SECTIONS))  # fmt: skip
+                       problem_text=problem_text, sections=frozenset(SECTIONS))  # fmt: skip
     # Answers and records shown as readable JSON (Japanese as is; autoescaped as text).
     env.filters["jst"] = lambda v: _jst(v, "%Y-%m-%d %H:%M")
     env.filters["jstdate"] = lambda v: _jst(v, "%Y-%m-%d")
@@ -148,6 +150,22 @@ def field_label(path: str, gettext: Callable[[str], str], lang: str) -> str:
     return " › ".join(out)
 
 
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def problem_text(p: FieldProblem, gettext: Callable[[str], str], limits: dict[str, str]) -> str:
+    """What a person reads beside a field: the problem's own sentence in the page's language; an
+    access rule that is not met names its article, as the access decision does. ``limits`` fills
+    the regime's numbers (a term of at most {term} years) so the text follows the regime file."""
+    if p.code in labels.PROBLEM:
+        return gettext(labels.PROBLEM[p.code]).format_map(_Blank(limits))
+    if p.code in labels.REASON:
+        return f"{gettext(labels.REASON[p.code])}（{gettext(labels.ARTICLE[p.code])}）"
+    return gettext("The value is not valid.")
+
+
 def translations(request: Request) -> i18n.Translations:
     t: i18n.Translations | None = getattr(request.app.state, "translations", None)
     if t is None:
@@ -176,12 +194,14 @@ def render_page(
     return HTMLResponse(html, status_code=status_code)
 
 
-def error_view(exc: ClearanceError) -> dict[str, Any]:
-    """What a page shows for a refused step: a summary and, per field, the problems."""
+def error_view(exc: ClearanceError, form: str = "") -> dict[str, Any]:
+    """What a page shows for a refused step: a summary and, per field, the problems. ``form`` is
+    the id prefix of the form that was sent, where a page has several forms with a field of the
+    same name: its problems and values show in that form only."""
     fields: dict[str, list[FieldProblem]] = {}
     for p in getattr(exc, "problems", ()):
         fields.setdefault(p.field, []).append(p)
-    return {"code": exc.code.value, "detail": exc.message, "fields": fields,
+    return {"code": exc.code.value, "detail": exc.message, "fields": fields, "form": form,
             "reason": exc.details.get("reason"),
             "current": exc.details.get("current") if isinstance(exc, InvalidTransition) else None}  # fmt: skip
 
@@ -244,13 +264,21 @@ class Ui:
         ok = self.request.query_params.get("ok")
         context.setdefault("error", None)
         context.setdefault("values", dict(self.form) if self.form else {})
+        regime = self.deps.regime
+        limits = {"term": str(regime.value("designation_max_term_years")),
+                  "extension": str(regime.value("designation_max_extension_years")),
+                  "cap": str(regime.value("designation_total_cap_years"))}  # fmt: skip
         return render_page(self.request, name, status_code, subject=self.subject, ui=self,
+                           limits=limits,
                            csrf_token=self.csrf_token, menu=self.menu(),
                            ok=labels.OK.get(ok or ""), **context)  # fmt: skip
 
-    def failed(self, page: Callable[..., Response], exc: ClearanceError, **kw: Any) -> Response:
-        """Show the page again with the error; the submitted values stay in the form."""
-        response = page(self, error=error_view(exc), **kw)
+    def failed(
+        self, page: Callable[..., Response], exc: ClearanceError, form: str = "", **kw: Any
+    ) -> Response:
+        """Show the page again with the error; the submitted values stay in the form (``form``:
+        the id prefix of the form sent, on pages with several)."""
+        response = page(self, error=error_view(exc, form), **kw)
         response.status_code = status_for(exc)
         return response
 

@@ -14,7 +14,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from clearance.domain.access import RULES, AccessAction
-from clearance.domain.errors import ClearanceError, FieldProblem, NotFound
+from clearance.domain.designation import ProvisionBasis
+from clearance.domain.errors import ClearanceError, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.organisations import Role
 from clearance.domain.periods import JST
 from clearance.services import directory
@@ -30,14 +31,38 @@ def people(u: Ui) -> list[tuple[str, str]]:
             for p in directory.list_persons(u.deps, u.subject, limit=200).items]  # fmt: skip
 
 
-def designation_choices(u: Ui) -> list[tuple[str, str]]:
-    """Designations the viewer's organisation may work with: its own (agency) or those provided
-    to it (company, through the handler register and materials it holds)."""
-    try:
-        rows = designations.ledger(u.deps, u.subject, limit=200)
-    except ClearanceError:
-        rows = []
-    return [(str(d.id), f"{d.document_number} {d.title}") for d in rows]
+def designation_choices(u: Ui, *, usable: bool = True) -> list[tuple[str, str]]:
+    """Designations the viewer's organisation may work with: an agency's own in force, and those
+    provided to it (a company's only source) that are in force under a contract in force."""
+    now = u.deps.clock.now()
+    own: list[tuple[str, str]] = []
+    if u.has(Role.CESI_MANAGER):
+        own = [(str(d.id), f"{d.document_number} {d.title}")
+               for d in designations.ledger(u.deps, u.subject, limit=200)
+               if d.in_force(now) or not usable]  # fmt: skip
+    got = [(str(r.designation.id), f"{r.designation.document_number} {r.designation.title}")
+           for r in received(u) if r.usable or not usable]  # fmt: skip
+    return own + [g for g in got if g not in own]
+
+
+def received(u: Ui) -> list[designations.Received]:
+    if not u.has(Role.CESI_MANAGER, Role.SECURITY_OFFICER):
+        return []
+    return designations.received(u.deps, u.subject)
+
+
+def org_names(u: Ui) -> dict[str, str]:
+    orgs = directory.list_organisations(u.deps, u.subject, limit=200).items
+    return {str(o.id): (o.name_ja if u.lang == "ja" else o.name_en) for o in orgs}
+
+
+# -- designations provided to the organisation ---------------------------------------------------
+@router.get("/received")
+def received_page(u: UiDep) -> Response:
+    """What was provided to this organisation, and from here its work on each: handlers and
+    materials (a company's pages start here; it has no designation ledger of its own)."""
+    return u.render("received.html", rows=received(u), names=org_names(u), now=u.deps.clock.now(),
+                    bases={b.value: u._(labels.BASIS[b.value]) for b in ProvisionBasis})  # fmt: skip
 
 
 # -- materials ----------------------------------------------------------------------------------
@@ -46,8 +71,11 @@ def materials_page(u: Ui, **extra: Any) -> Response:
     rows = custody.materials(u.deps, u.subject, limit=200)
     rows = [m for m in rows if not q or q in m.title]
     notices = designations.received_notices(u.deps, u.subject)
+    incoming = custody.incoming(u.deps, u.subject)
+    chosen = u.request.query_params.get("designation")
+    extra.setdefault("values", {"designation_id": chosen} if chosen else {})
     return u.render("materials.html", rows=rows, q=q, designations=designation_choices(u),
-                    notices=notices,
+                    notices=notices, incoming=incoming, names=org_names(u),
                     kinds=[(k, u._(labels.MATERIAL_KIND[k])) for k in custody.KINDS], **extra)  # fmt: skip
 
 
@@ -95,16 +123,26 @@ def inventory(u: UiDep) -> Response:
 
 def material_page(u: Ui, material_id: uuid.UUID, **extra: Any) -> Response:
     m, events = custody.history(u.deps, u.subject, material_id)
-    d = (
-        designations.get(u.deps, u.subject, m.designation_id)
-        if u.has(Role.CESI_MANAGER, Role.INSPECTOR)
-        else None
-    )
-    orgs = directory.list_organisations(u.deps, u.subject, limit=200).items
-    names = {str(o.id): (o.name_ja if u.lang == "ja" else o.name_en) for o in orgs}
-    return u.render("material.html", mat=m, d=d, events=events, names=names, people=people(u),
-                    orgs=[(k, v) for k, v in names.items() if k != str(u.subject.org_id)],
-                    **extra)  # fmt: skip
+    names = org_names(u)
+    titles = dict(designation_choices(u, usable=False))
+    d = None
+    if u.has(Role.INSPECTOR, Role.CESI_MANAGER):  # the ledger entry, where it is theirs to read
+        try:
+            d = designations.get(u.deps, u.subject, m.designation_id)
+        except ClearanceError:
+            d = None
+    holder = m.status.value == "held" and m.holder_org_id == u.subject.org_id
+    # For a transfer the custodian is chosen by name among those who pass the rules, grouped by
+    # their organisation: the sender never types (or sees) an id.
+    chosen: dict[str, list[tuple[str, str]]] = {}
+    if holder and u.has(Role.CESI_MANAGER, Role.SECURITY_OFFICER):
+        for c in custody.custodians(u.deps, u.subject, m.id):
+            org = c.org_name_ja if u.lang == "ja" else c.org_name_en
+            chosen.setdefault(org, []).append((str(c.person_id), c.name))
+    return u.render("material.html", mat=m, d=d, title=titles.get(str(m.designation_id), ""),
+                    events=events, names=names, people=people(u), holder=holder,
+                    custodians=chosen, incoming=m.status.value == "in_transit"
+                    and m.holder_org_id != u.subject.org_id, **extra)  # fmt: skip
 
 
 @router.get("/materials/{material_id}")
@@ -121,9 +159,13 @@ def material_step(u: UiDep, material_id: str, step: str) -> Response:
             u.check()
             m_id = custody.copy(u.deps, u.subject, m_id, location=location).id
         elif step == "transfer":
-            to, who = u.id("to_org_id"), u.id("custodian_id")
+            who = u.id("custodian_id")
             u.check()
-            custody.transfer(u.deps, u.subject, m_id, to_org_id=to, custodian_id=who)
+            found = [c for c in custody.custodians(u.deps, u.subject, m_id) if c.person_id == who]
+            if not found:  # chosen from a list that has since changed
+                raise ValidationFailed("Choose a custodian from the list.", (
+                    FieldProblem("custodian_id", "Not on the list.", "custodian"),))  # fmt: skip
+            custody.transfer(u.deps, u.subject, m_id, to_org_id=found[0].org_id, custodian_id=who)
         elif step == "return":
             custody.return_to_agency(u.deps, u.subject, m_id)
         elif step == "receipt":
@@ -137,7 +179,7 @@ def material_step(u: UiDep, material_id: str, step: str) -> Response:
         else:
             raise NotFound("step", step)
     except ClearanceError as exc:
-        return u.failed(lambda ui, **kw: material_page(ui, m_id, **kw), exc)
+        return u.failed(lambda ui, **kw: material_page(ui, m_id, **kw), exc, form=f"{step}-")
     return done(f"/materials/{m_id}", "saved")
 
 
@@ -170,8 +212,12 @@ def handlers_page(u: Ui, **extra: Any) -> Response:
     lines = handlers.register(u.deps, u.subject)
     view = handlers.training(u.deps, u.subject)
     titles = {t.code: (t.title_ja if u.lang == "ja" else t.title_en) for t in view.modules}
-    return u.render("handlers.html", lines=lines, training=view, titles=titles,
-                    people=people(u), designations=designation_choices(u), **extra)  # fmt: skip
+    chosen = u.request.query_params.get("designation")
+    extra.setdefault("values", {"designation_id": chosen} if chosen else {})
+    ack = handlers.acknowledgements(u.deps, u.subject)
+    return u.render("handlers.html", lines=lines, training=view, titles=titles, acks={str(k): v for k, v in ack.items()},
+                    people=people(u), designations=designation_choices(u),
+                    all_designations=dict(designation_choices(u, usable=False)), **extra)  # fmt: skip
 
 
 @router.get("/handlers")
@@ -188,7 +234,7 @@ def assign_handler(u: UiDep) -> Response:
         handlers.assign_handler(u.deps, u.subject, designation_id=d_id, person_id=person,
                                 department=department)  # fmt: skip
     except ClearanceError as exc:
-        return u.failed(handlers_page, exc)
+        return u.failed(handlers_page, exc, form="h-")
     return done("/handlers", "saved")
 
 
@@ -213,8 +259,11 @@ def handler_step(u: UiDep, step: str) -> Response:
         else:
             raise NotFound("step", step)
     except ClearanceError as exc:
-        return u.failed(handlers_page, exc)
+        return u.failed(handlers_page, exc, form=FORMS.get(step, ""))
     return done("/handlers", "saved")
+
+
+FORMS = {"training": "t-", "acknowledgement": "a-", "end": "", "completion": ""}
 
 
 @router.get("/handlers/register.csv")
@@ -235,6 +284,29 @@ def register_pdf(u: UiDep) -> Response:
             for ln in handlers.register(u.deps, u.subject)]  # fmt: skip
     doc.table([_("Name"), _("Department"), _("Start"), _("End"), _("Standing")], rows)
     return pdf.response(doc.bytes(), "handler-register.pdf")
+
+
+# -- the person's own undertaking ----------------------------------------------------------------
+@router.get("/me/duties")
+def duties(u: UiDep) -> Response:
+    """The statement of duties and penalties, which the person acknowledges once in their portal
+    before first handling (the company may instead record a signed paper form)."""
+    ack = handlers.own_acknowledgement(u.deps, u.subject)
+    return u.render("duties.html", ack=ack)
+
+
+@router.post("/me/duties")
+def acknowledge_duties(u: UiDep) -> Response:
+    try:
+        if not u.flag("understood"):
+            u.problems.append(FieldProblem("understood", "Tick to confirm.", "required"))
+        u.check()
+        if u.subject.person_id is None:
+            raise NotFound("person", "")
+        handlers.acknowledge(u.deps, u.subject, person_id=u.subject.person_id)
+    except ClearanceError as exc:
+        return u.failed(lambda ui, **kw: ui.render("duties.html", ack=None, **kw), exc)
+    return done("/me/duties", "saved")
 
 
 # -- access decisions ---------------------------------------------------------------------------

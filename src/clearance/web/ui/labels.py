@@ -8,6 +8,9 @@ checks that every enum value the pages show has one. Imports: ``clearance.domain
 from __future__ import annotations
 
 from clearance.web.i18n import N_
+from clearance.web.ui.problems import ERROR, PROBLEM
+
+__all__ = ["ERROR", "PROBLEM"]
 
 STATUS = {
     "listing_consent_pending": N_("Waiting for the employee's consent to listing"),
@@ -171,6 +174,12 @@ BASIS = {
 }
 ACCESS_ACTION = {"read": N_("Read"), "copy": N_("Copy"), "transfer": N_("Transfer"),
                  "destroy": N_("Destroy")}  # fmt: skip
+CUSTODY_EVENT = {
+    "receipt": N_("Registered on receipt"), "copy": N_("Copy made"),
+    "transfer": N_("Sent to another organisation"), "return": N_("Sent back to the agency"),
+    "acknowledge": N_("Receipt confirmed"), "destroy": N_("Destroyed"),
+    "inventory": N_("Found in an inventory"),
+}  # fmt: skip
 MATERIAL_KIND = {"document": N_("Document"), "file": N_("Electronic file"), "medium": N_("Medium")}
 INCIDENT_KIND = {"loss": N_("Loss"), "leak": N_("Leak"), "suspected_leak": N_("Suspected leak"),
                  "discrepancy": N_("Inventory discrepancy")}  # fmt: skip
@@ -223,43 +232,6 @@ CHOICE = {
     "self_employed": N_("Self-employed"), "student": N_("Student"),
     "unemployed": N_("Not working"), "other": N_("Other"),
 }  # fmt: skip
-PROBLEM = {
-    "required": N_("This is required."),
-    "choice": N_("Choose one of the options."),
-    "date": N_("Enter a date."),
-    "date_future": N_("The date is in the future."),
-    "date_order": N_("The end is before the start."),
-    "date_before_birth": N_("The date is before the date of birth."),
-    "gap": N_("There is a gap in the history; every month of the period must be covered."),
-    "overlap": N_("This period overlaps another entry."),
-    "too_old": N_("The date is too far in the past."),
-    "duplicate_spouse": N_("Only one spouse may be recorded."),
-    "inconsistent": N_("The answer and the listed records disagree."),
-    "unknown_field": N_("This question is not part of the questionnaire."),
-    "unknown_section": N_("There is no such section."),
-    "too_long": N_("The text is too long."),
-    "too_many": N_("There are too many entries."),
-    "invalid": N_("The value is not valid."),
-    "expired": N_("This has expired."),
-    "range": N_("The value is out of range."),
-    "criterion_unmet": N_("A certification criterion is not met."),
-    "custodian": N_("The custodian does not meet the conditions."),
-    "cancelled": N_("This has been cancelled."),
-    "duplicate": N_("The same person appears twice."),
-    "unknown": N_("Not found."),
-}
-ERROR = {
-    "validation_failed": N_("Some answers need attention; see the messages beside the fields."),
-    "invalid_transition": N_("This step is not possible in the current status."),
-    "not_authorized": N_("Your role does not allow this."),
-    "not_found": N_("Not found, or not visible to you."),
-    "conflict": N_(
-        "Someone else changed this at the same time, or it already exists. Reload and try again."
-    ),
-    "csrf_failed": N_("The form expired. Reload the page and try again."),
-    "throttled": N_("Too many attempts. Wait a moment and try again."),
-    "infrastructure": N_("The service is unavailable. Try again later."),
-}
 OK = {
     "saved": N_("Saved."),
     "done": N_("Done."),
