@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from clearance.services import demo
 from tests.conftest import FakeClock, login
 
-ROMAJI = {"花子": "hanako", "健一": "kenichi", "美咲": "misaki", "誠": "makoto"}
+ROMAJI = {"花子": "hanako", "健一": "kenichi", "美咲": "misaki", "誠": "makoto", "翔太": "shota",
+          "結衣": "yui"}  # fmt: skip
 
 
 def years_ago(day: dt.date, years: int) -> dt.date:

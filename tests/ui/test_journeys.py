@@ -12,69 +12,19 @@ The PDFs on the way are read back with pypdf and must carry the expected Japanes
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from clearance.bootstrap import AppContext
 from tests.conftest import FakeClock
 from tests.e2e.flows import Flow
 from tests.ui.conftest import LiveServer, Person
+from tests.ui.walk import choose, fill_section, open_case, pdf_text, step, years_ago
 
 pytestmark = pytest.mark.browser
-
-
-def pdf_text(p: Person, path: str) -> str:
-    r = p.context.request.get(path)
-    assert r.status == 200, (path, r.status, r.text()[:500])
-    assert r.headers["content-type"] == "application/pdf"
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.body())).pages)
-
-
-def open_case(p: Person, name: str) -> str:
-    p.page.goto("/cases")
-    p.page.get_by_role("link", name=name).first.click()
-    p.page.wait_for_url(re.compile(r"/cases/[0-9a-f-]{36}$"))
-    return p.page.url.rsplit("/", 1)[1]
-
-
-def step(p: Person, command: str, fields: dict[str, str] | None = None) -> None:
-    section = p.page.locator(f"#step-{command}")
-    for name, value in (fields or {}).items():
-        control = section.locator(f'[name="{name}"]')
-        if control.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
-    section.locator("button[type=submit]").click()
-    p.page.wait_for_load_state()
-    assert p.page.locator(".error").count() == 0, p.page.locator(".error").inner_text()
-
-
-def fill_section(p: Person, aid: str, section: str, values: dict[str, str]) -> None:
-    p.page.goto(f"/cases/{aid}/questionnaire/{section}")
-    for name, value in values.items():
-        control = p.page.locator(f'[name="{name}"]')
-        if control.evaluate("e => e.tagName") == "SELECT":
-            control.select_option(value)
-        else:
-            control.fill(value)
-    p.page.get_by_role("button", name="保存する", exact=True).click()
-    p.page.wait_for_url(re.compile(r"ok=saved"))
-
-
-def choose(p: Person, select: str, text: str) -> None:
-    """Pick the option whose label contains ``text``, as a person scanning the list would."""
-    value = p.page.locator(f"{select} option", has_text=text).first.get_attribute("value")
-    p.page.select_option(select, value)
-
-
-def years_ago(today: dt.date, n: int) -> str:
-    return today.replace(year=today.year - n).isoformat()
 
 
 def test_a_company_lists_the_person_consents_answers_and_learns_the_result(
@@ -255,9 +205,9 @@ def test_b_designation_material_handler_access_and_destruction(
     material_url = m.page.url.split("?")[0]
 
     m.page.goto("/handlers")
-    choose(m, "#f-designation_id", "METI-CESI-0001")
+    choose(m, "#f-h-designation_id", "METI-CESI-0001")
     m.page.select_option("#f-h-person_id", label="鈴木 美咲")
-    m.page.fill("#f-department", "製造産業局")
+    m.page.fill("#f-h-department", "製造産業局")
     m.page.get_by_role("button", name="指名する").click()
     m.page.wait_for_url(re.compile("ok=saved"))
     assert "取扱い可" in m.page.locator("#register tr", has_text="鈴木 美咲").inner_text()
@@ -286,12 +236,12 @@ def test_b_designation_material_handler_access_and_destruction(
     m.shot("agency-access-decision-ja")
 
     m.page.goto(material_url)
-    m.page.select_option("#f-destroyer_id", label="鈴木 美咲")
-    m.page.select_option("#f-witness_id", label="鈴木 美咲")
-    m.page.fill("#f-method", "裁断")
+    m.page.select_option("#f-destruction-destroyer_id", label="鈴木 美咲")
+    m.page.select_option("#f-destruction-witness_id", label="鈴木 美咲")
+    m.page.fill("#f-destruction-method", "裁断")
     m.page.get_by_role("button", name="廃棄を記録する").click()
     assert "立会人" in m.page.locator(".field.invalid").inner_text()  # the same person is refused
-    m.page.select_option("#f-witness_id", label="高橋 誠")
+    m.page.select_option("#f-destruction-witness_id", label="高橋 誠")
     m.dialogs.clear()
     m.page.get_by_role("button", name="廃棄を記録する").click()
     m.page.wait_for_url(re.compile("ok=saved"))

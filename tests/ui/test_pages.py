@@ -18,10 +18,10 @@ from tests.e2e.flows import Flow
 from tests.ui.browserless import Browser
 
 PAGES = {
-    "tanaka.hanako": ["/", "/cases", "/me/export", "/whistle"],
-    "sakura.security": ["/", "/employees", "/materials", "/handlers", "/access", "/incidents",
+    "tanaka.hanako": ["/", "/cases", "/me/export", "/me/duties", "/whistle"],
+    "sakura.security": ["/", "/employees", "/received", "/materials", "/handlers", "/access", "/incidents",
                         "/certifications", "/reminders"],
-    "meti.manager": ["/", "/designations", "/materials", "/handlers", "/access", "/incidents",
+    "meti.manager": ["/", "/designations", "/received", "/materials", "/handlers", "/access", "/incidents",
                      "/inspections", "/reminders"],
     "meti.officer": ["/", "/cases"],
     "meti.adjudicator": ["/", "/cases"],

@@ -37,6 +37,12 @@ ORGS = (
         "Sakura Heavy Industries Ltd.",
     ),
     (
+        OrgKind.QUALIFIED_OPERATOR,
+        "AOBA-EL",
+        "あおば電子株式会社",
+        "Aoba Electronics Co., Ltd.",
+    ),
+    (
         OrgKind.OVERSIGHT_BODY,
         "IAMI",
         "独立公文書管理監",
@@ -49,6 +55,8 @@ PEOPLE = (  # family, given, family kana, given kana, birth, employer code
     ("佐藤", "健一", "サトウ", "ケンイチ", dt.date(1979, 11, 3), "SAKURA-HI"),
     ("鈴木", "美咲", "スズキ", "ミサキ", dt.date(1992, 7, 21), "METI"),
     ("高橋", "誠", "タカハシ", "マコト", dt.date(1984, 1, 30), "METI"),
+    ("伊藤", "翔太", "イトウ", "ショウタ", dt.date(1990, 5, 15), "AOBA-EL"),  # a second company,
+    ("山本", "結衣", "ヤマモト", "ユイ", dt.date(1987, 9, 8), "AOBA-EL"),  # to receive transfers
 )
 
 ACCOUNTS = (  # username, display name, org code, role
@@ -62,11 +70,13 @@ ACCOUNTS = (  # username, display name, org code, role
     ("meti.certification", "経産省 適合事業者認定担当", "METI", Role.CERTIFICATION_OFFICER),
     ("cao.investigator", "内閣府 調査官", "CAO-INV", Role.INVESTIGATOR),
     ("sakura.security", "さくら重工 保護責任者", "SAKURA-HI", Role.SECURITY_OFFICER),
+    ("aoba.security", "あおば電子 保護責任者", "AOBA-EL", Role.SECURITY_OFFICER),
     ("inspector", "独立公文書管理監 検証担当", "IAMI", Role.INSPECTOR),
 )
 PORTAL_ACCOUNTS = (  # username, display, index into PEOPLE
     ("tanaka.hanako", "田中 花子", 0),  # an employee of a qualified business operator
     ("suzuki.misaki", "鈴木 美咲", 2),  # a member of the agency's own staff
+    ("ito.shota", "伊藤 翔太", 4),  # an employee of the second company
 )
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from clearance.domain.errors import ClearanceError, NotFound
 from clearance.domain.organisations import OrgKind, Role
-from clearance.domain.records import CRITERIA
+from clearance.domain.records import CERT_TRANSITIONS, CRITERIA
 from clearance.services import audit, directory
 from clearance.services.assessments import complaints
 from clearance.services.cesi import designations, operators
@@ -70,8 +70,12 @@ def certifications_page(u: Ui, **extra: Any) -> Response:
     contracts = {c.id: operators.contracts(u.deps, u.subject, c.id) for c in certs}
     agency = u.has(Role.CERTIFICATION_OFFICER)
     ledger = designations.ledger(u.deps, u.subject, limit=200) if agency else []
+    # Only the steps the certification's state allows (the same table the service enforces).
+    steps = {c.id: [(k, t) for k, t in labels.CERT_STEP.items()
+                    if c.status in CERT_TRANSITIONS[k][0]] for c in certs}  # fmt: skip
+    may_apply = {c.id for c in certs if c.status in CERT_TRANSITIONS["apply"][0]}
     return u.render("certifications.html", certs=certs, names=names, contracts=contracts,
-                    agency=agency, criteria=CRITERIA,
+                    agency=agency, criteria=CRITERIA, steps=steps, may_apply=may_apply,
                     operators_=[(str(o.id), names[str(o.id)]) for o in orgs
                                 if o.kind is OrgKind.QUALIFIED_OPERATOR],
                     designations=[(str(d.id), f"{d.document_number} {d.title}") for d in ledger],

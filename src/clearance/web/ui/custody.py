@@ -72,8 +72,9 @@ def materials_page(u: Ui, **extra: Any) -> Response:
     rows = [m for m in rows if not q or q in m.title]
     notices = designations.received_notices(u.deps, u.subject)
     incoming = custody.incoming(u.deps, u.subject)
-    chosen = u.request.query_params.get("designation")
-    extra.setdefault("values", {"designation_id": chosen} if chosen else {})
+    chosen = u.request.query_params.get("designation")  # from 提供を受けた情報
+    if chosen and u.form is None:
+        extra.setdefault("values", {"designation_id": chosen})
     return u.render("materials.html", rows=rows, q=q, designations=designation_choices(u),
                     notices=notices, incoming=incoming, names=org_names(u),
                     kinds=[(k, u._(labels.MATERIAL_KIND[k])) for k in custody.KINDS], **extra)  # fmt: skip
@@ -212,8 +213,9 @@ def handlers_page(u: Ui, **extra: Any) -> Response:
     lines = handlers.register(u.deps, u.subject)
     view = handlers.training(u.deps, u.subject)
     titles = {t.code: (t.title_ja if u.lang == "ja" else t.title_en) for t in view.modules}
-    chosen = u.request.query_params.get("designation")
-    extra.setdefault("values", {"designation_id": chosen} if chosen else {})
+    chosen = u.request.query_params.get("designation")  # from 提供を受けた情報
+    if chosen and u.form is None:
+        extra.setdefault("values", {"designation_id": chosen})
     ack = handlers.acknowledgements(u.deps, u.subject)
     return u.render("handlers.html", lines=lines, training=view, titles=titles, acks={str(k): v for k, v in ack.items()},
                     people=people(u), designations=designation_choices(u),

@@ -66,7 +66,7 @@ PROBLEM = {
     "met": N_("State whether the criterion is met."),
 }
 ERROR = {
-    "validation_failed": N_("Some answers need attention; see the messages beside the fields."),
+    "validation_failed": N_("Some entries need attention; see the messages beside the fields."),
     "invalid_transition": N_("This step is not possible in the current status."),
     "not_authorized": N_("Your role does not allow this."),
     "not_found": N_("Not found, or not visible to you."),
