@@ -22,7 +22,7 @@ from clearance.bootstrap import AppContext
 from tests.conftest import FakeClock
 from tests.e2e.flows import Flow
 from tests.ui.conftest import LiveServer, Person
-from tests.ui.walk import choose, fill_section, open_case, pdf_text, step, years_ago
+from tests.ui.walk import choose, fill_section, open_case, pdf_text, put, step, years_ago
 
 pytestmark = pytest.mark.browser
 
@@ -62,41 +62,88 @@ def test_a_company_lists_the_person_consents_answers_and_learns_the_result(
     investigator.page.goto(f"/cases/{aid}")
     step(investigator, "issue_questionnaire")
 
-    # The person answers section by section; one employment end date precedes its start.
+    # The person answers section by section, with the regime's guidance beside each. Three
+    # deliberate mistakes (nationality, family, employment) are each shown beside their field
+    # as soon as the section is saved, and fixed there.
     dob = "1988-04-12"
     p = person
     fill_section(p, aid, "identity", {"identity.family_name": "田中", "identity.given_name": "花子",
                  "identity.date_of_birth": dob, "identity.address": "東京都千代田区1-1",
                  "identity.honseki": "東京都"})  # fmt: skip
-    fill_section(p, aid, "nationality", {"nationality.current": "JP",
-                 "nationality.history.0.nationality": "JP", "nationality.history.0.from": dob})  # fmt: skip
-    fill_section(p, aid, "family", {"family.members.0.relation": "mother",
-                 "family.members.0.name": "田中 洋子", "family.members.0.date_of_birth": "1960-02-02",
-                 "family.members.0.nationalities": "JP", "family.members.0.address": "東京都"})  # fmt: skip
-    wrong_end = years_ago(today, 13)
-    fill_section(p, aid, "employment", {"employment.entries.0.kind": "employed",
-                 "employment.entries.0.organisation": "さくら重工業",
-                 "employment.entries.0.start": years_ago(today, 12),
-                 "employment.entries.0.end": wrong_end})  # fmt: skip
+    mistakes = {
+        "nationality": ({"nationality.current": "JP", "nationality.history.0.nationality": "JP",
+                         "nationality.history.0.from": "2000-01-01",
+                         "nationality.history.0.to": "1999-01-01"},
+                        "nationality.history.0.to", "終了日が開始日より前です",
+                        {"nationality.history.0.from": dob, "nationality.history.0.to": ""}),
+        "family": ({"family.members.0.relation": "mother", "family.members.0.name": "田中 洋子",
+                    "family.members.0.date_of_birth": "1960-02-02",
+                    "family.members.0.address": "東京都"},
+                   "family.members.0.nationalities", "入力してください",
+                   {"family.members.0.nationalities": "JP"}),
+        "employment": ({"employment.entries.0.kind": "employed",
+                        "employment.entries.0.organisation": "さくら重工業",
+                        "employment.entries.0.start": years_ago(today, 12),
+                        "employment.entries.0.end": years_ago(today, 13)},
+                       "employment.entries.0.end", "終了日が開始日より前です",
+                       {"employment.entries.0.end": ""}),
+    }  # fmt: skip
+    for section, (values, field, message, fix) in mistakes.items():
+        p.page.goto(f"/cases/{aid}/questionnaire/{section}")
+        assert p.page.locator("#guidance").inner_text().strip()  # what to enter, from the regime
+        for name, value in values.items():
+            put(p, name, value)
+        p.page.get_by_role("button", name="保存する", exact=True).click()
+        p.page.wait_for_url(re.compile("ok=saved_with_problems"))
+        beside = p.page.locator(".field.invalid", has=p.page.locator(f'[name="{field}"]'))
+        assert message in beside.inner_text(), (section, beside.inner_text())
+        link = p.page.locator("#error-summary a").first.get_attribute("href") or ""
+        assert p.page.locator(link[link.index("#") :].replace(".", "\\.")).count() == 1, link
+        p.shot(f"person-questionnaire-{section}-error-ja")
+        for name, value in fix.items():
+            p.page.locator(f'[name="{name}"]').fill(value)
+        p.page.get_by_role("button", name="保存する", exact=True).click()
+        p.page.wait_for_url(re.compile(r"ok=saved$"))
+    # Two more family members added without a save in between, then one removed.
+    p.page.goto(f"/cases/{aid}/questionnaire/family")
+    for i, (relation, name) in ((1, ("father", "田中 一郎")), (2, ("sibling", "田中 次郎"))):
+        if i == 2:
+            p.page.get_by_role("button", name="記入欄を追加する").click()
+        p.page.select_option(f'[name="family.members.{i}.relation"]', relation)
+        p.page.fill(f'[name="family.members.{i}.name"]', name)
+        p.page.fill(f'[name="family.members.{i}.date_of_birth"]', "1958-05-05")
+        p.page.fill(f'[name="family.members.{i}.nationalities"]', "JP")
+        p.page.fill(f'[name="family.members.{i}.address"]', "東京都")
+    p.page.get_by_role("button", name="保存する", exact=True).click()
+    p.page.wait_for_url(re.compile(r"ok=saved$"))
+    assert p.page.locator('[name="family.members.2.name"]').input_value() == "田中 次郎"
+    p.page.check('[name="family.members.2._remove"]')
+    p.page.get_by_role("button", name="保存する", exact=True).click()
+    p.page.wait_for_url(re.compile(r"ok=saved$"))
+    assert p.page.locator('[name="family.members.2.name"]').input_value() == ""  # the new row
     fill_section(p, aid, "travel", {})
     fill_section(p, aid, "foreign", {})
     for section in ("criminal", "info_handling", "drugs", "mental_health", "drinking", "finances"):
         fill_section(p, aid, section, {f"{section}.has_records": "no"})
+
+    # Review every answer, then submit; the receipt has a number and a time, and a PDF copy.
     p.page.goto(f"/cases/{aid}/questionnaire")
+    p.page.locator("#to-review").click()
+    review = p.page.locator("main").inner_text()
+    assert "田中 一郎" in review and "父" in review and "田中 次郎" not in review
+    assert "いいえ（該当なし）" in review and "1988年4月12日" in review and "{" not in review
+    p.shot("person-questionnaire-review-ja")
     p.page.get_by_role("button", name="質問票を提出する").click()
-    assert p.page.locator("#error-summary").is_visible()
-    p.shot("person-questionnaire-errors-ja")
-    p.page.locator("#section-employment a").click()
-    field_error = p.page.locator(
-        ".field.invalid", has=p.page.locator('[name="employment.entries.0.end"]')
-    )
-    assert "終了日が開始日より前です" in field_error.inner_text()
-    p.page.fill('[name="employment.entries.0.end"]', "")
-    p.page.get_by_role("button", name="保存する", exact=True).click()
-    p.page.goto(f"/cases/{aid}/questionnaire")
-    p.page.get_by_role("button", name="質問票を提出する").click()
-    p.page.wait_for_url(re.compile(rf"/cases/{aid}\?ok=submitted"))
+    p.page.wait_for_url(re.compile(rf"/cases/{aid}/questionnaire/receipt\?ok=submitted"))
+    number = p.page.locator("#receipt-number").inner_text()
+    assert re.fullmatch(r"\d{4}-\d{4}-\d{4}", number), number
+    p.shot("person-questionnaire-receipt-ja")
+    copy = pdf_text(p, f"/cases/{aid}/questionnaire.pdf")
+    assert number in copy and "田中 一郎" in copy and "質問票（提出内容の控え）" in copy
+    p.page.goto(f"/cases/{aid}")
     assert p.page.locator("#case-status").get_attribute("data-status") == "questionnaire_submitted"
+    p.page.locator("#my-receipt a").click()
+    assert p.page.locator("#receipt-number").inner_text() == number  # kept available
 
     investigator.page.goto(f"/cases/{aid}")
     investigator.shot("investigator-case-ja")

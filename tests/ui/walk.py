@@ -44,6 +44,15 @@ def step(p: Person, command: str, fields: dict[str, str] | None = None) -> None:
     assert p.page.locator(".error").count() == 0, p.page.locator(".error").inner_text()
 
 
+def put(p: Person, name: str, value: str) -> None:
+    """Type into a field or choose in a list, as the control requires."""
+    control = p.page.locator(f'[name="{name}"]')
+    if control.evaluate("e => e.tagName") == "SELECT":
+        control.select_option(value)
+    else:
+        control.fill(value)
+
+
 def fill_section(p: Person, aid: str, section: str, values: dict[str, str]) -> None:
     p.page.goto(f"/cases/{aid}/questionnaire/{section}")
     for name, value in values.items():
@@ -114,9 +123,9 @@ def favourable_in_pages(
     fill_section(person, aid, "foreign", {})
     for section in ("criminal", "info_handling", "drugs", "mental_health", "drinking", "finances"):
         fill_section(person, aid, section, {f"{section}.has_records": "no"})
-    person.page.goto(f"/cases/{aid}/questionnaire")
+    person.page.goto(f"/cases/{aid}/questionnaire/review")
     person.page.get_by_role("button", name="質問票を提出する").click()
-    person.page.wait_for_url(re.compile(rf"/cases/{aid}\?ok=submitted"))
+    person.page.wait_for_url(re.compile(rf"/cases/{aid}/questionnaire/receipt\?ok=submitted"))
     investigator.page.goto(f"/cases/{aid}")
     step(investigator, "start_inquiries", {"target": "警視庁", "matter": "2",
                                            "on": today.isoformat(), "outcome": "記録なし"})  # fmt: skip

@@ -164,17 +164,21 @@ def _spans(entries: list[dict[str, Any]], today: dt.date) -> list[tuple[int, dt.
 
 def _check_dates(
     section: str, key: str, spans: list[tuple[int, dt.date, dt.date]], today: dt.date,
-    born: dt.date | None, out: _Collector,
+    born: dt.date | None, out: _Collector, fields: tuple[str, str] = ("start", "end"),
 ) -> None:  # fmt: skip
+    """``fields`` are the section's own names for start and end (nationality: from and to), so
+    that each problem names a field the form has."""
+    first, last = fields
     for i, start, end in spans:
         where = f"{section}.{key}.{i}"
         if end < start:
-            out.add(f"{where}.end", "The end is before the start.", "date_order")
+            out.add(f"{where}.{last}", "The end is before the start.", "date_order")
         if start > today or end > today:
-            out.add(f"{where}.start" if start > today else f"{where}.end",
+            out.add(f"{where}.{first}" if start > today else f"{where}.{last}",
                     "The date is in the future.", "date_future")  # fmt: skip
         if born is not None and start < born:
-            out.add(f"{where}.start", "The date is before the date of birth.", "date_before_birth")
+            out.add(f"{where}.{first}", "The date is before the date of birth.",
+                    "date_before_birth")  # fmt: skip
 
 
 def _check_coverage(
@@ -244,7 +248,8 @@ def check_complete(
         {"start": h.get("from"), "end": h.get("to")}
         for h in answers.get("nationality", {}).get("history", [])
     ]
-    _check_dates("nationality", "history", _spans(history, today), today, born, out)
+    _check_dates("nationality", "history", _spans(history, today), today, born, out,
+                 ("from", "to"))  # fmt: skip
     members = answers.get("family", {}).get("members", [])
     if sum(1 for m in members if m.get("relation") in ("spouse", "de_facto_spouse")) > 1:
         out.add("family.members", "Only one spouse may be recorded.", "duplicate_spouse")

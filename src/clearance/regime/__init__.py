@@ -72,6 +72,17 @@ class Penalty(_Strict):
     source: str
 
 
+class Guidance(_Strict):
+    """What a questionnaire section asks for, in words for the person (what counts, which period).
+    ``{name}`` in the text is filled from the regime parameter of that name."""
+
+    section: str
+    ja: str
+    en: str
+    status: Status
+    source: str = Field(min_length=1)
+
+
 class Regime(_Strict):
     schema_version: int
     regime: str
@@ -81,6 +92,7 @@ class Regime(_Strict):
     matters: list[Matter]
     categories: list[Category]
     penalties: list[Penalty]
+    guidance: list[Guidance] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Regime:
@@ -96,6 +108,17 @@ class Regime(_Strict):
         if missing:
             raise ValueError(f"missing parameters: {', '.join(sorted(missing))}")
         return self
+
+    def guidance_for(self, section: str, lang: str) -> Guidance | None:
+        return next((g for g in self.guidance if g.section == section), None)
+
+    def guidance_text(self, section: str, lang: str) -> str:
+        """The section's guidance in ``lang`` with the regime's numbers filled in ("" if none)."""
+        g = self.guidance_for(section, lang)
+        if g is None:
+            return ""
+        numbers = {k: str(p.value) for k, p in self.parameters.items()}
+        return (g.ja if lang == "ja" else g.en).format_map(numbers)
 
     def value(self, name: str) -> Any:
         return self.parameters[name].value

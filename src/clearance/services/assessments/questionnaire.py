@@ -7,13 +7,16 @@ the investigation unit or adjudicating agency (for a declared purpose) may open 
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
 from clearance.authz.model import Action, Subject
 from clearance.domain.assessment import Assessment, Command, Status
-from clearance.domain.casefile import VettingKind
+from clearance.domain.casefile import AssessmentEvent, VettingKind
 from clearance.domain.errors import Conflict, FieldProblem, InvalidTransition, ValidationFailed
 from clearance.domain.questionnaire import SECTIONS, changed_paths, check_complete, check_shape
 from clearance.services.assessments.common import add_vetting, load, person_key, seal, transition
@@ -44,6 +47,12 @@ def read(
 ) -> list[SectionView]:
     """The questionnaire with answers: the person's own (purpose ``own_data``) or, for the
     investigation unit and the adjudicating agency, for a declared purpose. Audited."""
+    return _read(deps, actor, assessment_id, purpose)[1]
+
+
+def _read(
+    deps: Deps, actor: Subject, assessment_id: uuid.UUID, purpose: str
+) -> tuple[Assessment, list[SectionView], list[AssessmentEvent]]:
     with deps.uow() as uow:
         own = actor.person_id is not None
         action = Action.QUESTIONNAIRE_WRITE if own else Action.VETTING_READ
@@ -54,11 +63,41 @@ def read(
         record(deps, uow, actor, Action.VETTING_READ, f"assessment:{a.id}", decision,
                purpose=purpose, payload={"kinds": ["questionnaire"]})  # fmt: skip
         uow.commit()
-        return [
+        views = [
             SectionView(s.section, SECTIONS[s.section].matter, s.state, s.carried_over,
                         s.confirmed, answers.get(s.section))
             for s in sorted(uow.cases.sections(a.id), key=lambda s: list(SECTIONS).index(s.section))
         ]  # fmt: skip
+        return a, views, uow.cases.events(a.id)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Proof of what was submitted and when: ``number`` (12 digits in groups of four) is derived
+    from the assessment, the submission time and the answers, so a printed copy whose answers
+    were altered no longer matches its number."""
+
+    number: str
+    submitted_at: dt.datetime
+    sections: list[SectionView]
+
+
+def receipt_number(assessment_id: uuid.UUID, at: dt.datetime, sections: list[SectionView]) -> str:
+    body = json.dumps({v.section: v.answers for v in sections}, sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(f"{assessment_id}|{at.isoformat()}|{body}".encode()).digest()
+    n = f"{int.from_bytes(digest[:8], 'big') % 10**12:012d}"
+    return f"{n[:4]}-{n[4:8]}-{n[8:]}"
+
+
+def receipt(deps: Deps, actor: Subject, assessment_id: uuid.UUID, *, purpose: str) -> Receipt:
+    """The receipt of the latest submission (the person keeps it; the investigator sees the same
+    number). Conflict while nothing has been submitted. Reading it is a read of the answers."""
+    a, views, events = _read(deps, actor, assessment_id, purpose)
+    submitted = [e for e in events if e.command == Command.SUBMIT_QUESTIONNAIRE.value]
+    if not submitted:
+        raise Conflict("The questionnaire has not been submitted yet.")
+    at = max(e.at for e in submitted)
+    return Receipt(receipt_number(a.id, at, views), at, views)
 
 
 def save_section(

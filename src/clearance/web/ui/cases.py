@@ -90,6 +90,8 @@ def case_page(u: Ui, aid: uuid.UUID, **extra: Any) -> Response:
     return u.render("case.html", view=view, a=view.assessment, steps=offered, own=own,
                     file_reader=not own and bool(u.subject.roles & READERS_OF_FILE),
                     answered=status in ANSWERED,
+                    submitted=status is not Status.QUESTIONNAIRE_OPEN
+                    and any(e.command == "submit_questionnaire" for e in view.events),
                     notices=notices, records=records, stages=stages(view, u.deps.clock.now()),
                     sections=list(SECTIONS.values()),
                     subjects=complaints.SUBJECTS, **extra)  # fmt: skip

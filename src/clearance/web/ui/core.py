@@ -9,7 +9,6 @@ Imports: services, web (deps, i18n), Jinja2 and Starlette.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -85,10 +84,9 @@ def environment() -> Environment:
     env.globals.update(labels=labels, label=labels.label, field_label=field_label,
                        problem_text=problem_text, sections=frozenset(SECTIONS))  # fmt: skip
     # Answers and records shown as readable JSON (Japanese as is; autoescaped as text).
-    env.filters["jst"] = lambda v: _jst(v, "%Y-%m-%d %H:%M")
+    env.filters["jst"] = lambda v, fmt="%Y-%m-%d %H:%M": _jst(v, fmt)
     env.filters["jstdate"] = lambda v: _jst(v, "%Y-%m-%d")
     env.filters["jpdate"] = long_date
-    env.filters["pretty"] = lambda v: json.dumps(v, ensure_ascii=False, indent=2, default=str)
     return env
 
 

@@ -236,6 +236,9 @@ OK = {
     "saved": N_("Saved."),
     "done": N_("Done."),
     "submitted": N_("Submitted."),
+    "saved_with_problems": N_(
+        "Saved. Some answers in this section need attention; see the messages beside the fields."
+    ),
 }
 
 

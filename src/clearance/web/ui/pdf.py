@@ -22,9 +22,11 @@ from clearance.domain.errors import InfrastructureError
 from clearance.domain.periods import JST
 from clearance.web.deps import get_ctx
 from clearance.web.ui import labels
+from clearance.web.ui.core import long_date
 
 if TYPE_CHECKING:
     from clearance.services.assessments.cases import CaseView, EmployerView
+    from clearance.web.ui.answers import Matter
     from clearance.web.ui.core import Ui
 
 CANDIDATES = (
@@ -144,3 +146,20 @@ def employer_notice(u: Ui, view: EmployerView, *, agency: str, employer: str) ->
     doc.line(_("Only the result is given. Do not use it for any purpose other than the "
                "protection of CESI (dismissal, pay, transfer or other treatment)."), 9)  # fmt: skip
     return doc.bytes()
+
+
+def questionnaire_copy(u: Ui, number: str, submitted_at: dt.datetime, doc: list[Matter]) -> bytes:
+    """The person's copy of the submitted questionnaire: receipt number and time, then every
+    answer under its matter and section, as the review page shows them."""
+    _ = u._
+    d = Document(u, _("Questionnaire (copy of what was submitted)"))
+    when = submitted_at.astimezone(JST)
+    d.rows([(_("Receipt number"), number),
+            (_("Submitted at"), f"{long_date(when, u.lang)} {when.strftime('%H:%M')}")])  # fmt: skip
+    for m in doc:
+        d.line(f"{m.number}. {m.title}", size=12)
+        for s in m.sections:
+            d.line(s.title, size=11)
+            d.rows([("　" * ln.depth + ln.label, ln.text) for ln in s.lines])
+    d.line(_("Keep this copy. The receipt number changes if any answer is changed."), 9)
+    return d.bytes()

@@ -3,7 +3,8 @@
 
 Input names are the validator's field paths (``employment.entries.2.end``), so a problem the
 validator reports is shown beside the input it concerns. A list shows its rows and one empty row;
-an empty row is dropped when the form is read, and "save" adds another. No script is needed.
+an empty row is dropped when the form is read, and a row ticked "remove" too. The script adds rows
+without a save ("add another entry"); without it, each save offers a new empty row.
 Imports: the questionnaire shapes and the labels only.
 """
 
@@ -77,7 +78,10 @@ def parse(spec: Any, form: dict[str, str], path: str) -> Any:
         prefix = f"{path}."
         indices = sorted({int(n[len(prefix):].split(".")[0]) for n in form
                           if n.startswith(prefix) and n[len(prefix):].split(".")[0].isdigit()})  # fmt: skip
-        rows = [parse(spec[1], form, f"{path}.{i}") for i in indices[:500]]
+        # A row ticked "remove" is left out; the rest keep their order (indices may have holes
+        # where the script removed or added rows before the save).
+        rows = [parse(spec[1], form, f"{path}.{i}") for i in indices[:500]
+                if not form.get(f"{path}.{i}._remove")]  # fmt: skip
         return [r for r in rows if not _empty(r)]
     raw = form.get(path)
     if raw is None:
