@@ -88,6 +88,7 @@ def build_context(settings: Settings, *, clock: Clock | None = None) -> AppConte
             max_lockout_seconds=settings.login_max_lockout_seconds,
         ),
         mailer=mailer_for(settings),
+        public_url=settings.public_url.rstrip("/"),
         webauthn=PyWebAuthn(
             rp_id=settings.webauthn_rp_id,
             rp_name=settings.webauthn_rp_name,

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "clearance@localhost"
+    public_url: str = "http://localhost:8000"  # where e-mailed invitations link to
     pdf_font: Path | None = None  # a Japanese TTF/OTF for PDF notices; default: system fonts
     argon2_memory_kib: int = Field(default=19_456, ge=8)  # ASVS floor: 19 MiB, t=2
     argon2_time_cost: int = Field(default=2, ge=1)

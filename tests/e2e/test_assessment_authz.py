@@ -56,6 +56,8 @@ STEPS: list[tuple[str, set[str], str, str, Any]] = [
     ("meti.officer", {"meti.head", "meti.adjudicator", "meti.manager", "tanaka.hanako", "sakura.security"}, "GET", "/persons/{p}/eligibility", None),
     ("sakura.security", {"meti.officer"}, "POST", "/persons/{p}/change-reports", {"agency_id": "{meti}", "summary": "変更", "raises_doubt": False}),
     ("tanaka.hanako", {"suzuki.misaki"}, "GET", "/me/export", None),  # each their own
+    ("tanaka.hanako", {"suzuki.misaki"}, "GET", "/me/invitations", None),
+    ("tanaka.hanako", {"suzuki.misaki"}, "PUT", "/me/contact", {"email": "hanako@example.jp"}),
     ("admin", set(), "POST", "/vetting/purge", None),
     ("sakura.security", {"meti.officer"}, "POST", "/persons/{p}/departure", None),
 ]  # fmt: skip

@@ -210,3 +210,60 @@ def test_every_kind_of_reminder_is_found(world: AppContext, clock: FakeClock) ->
         world.deps, s["meti.manager"])])  # fmt: skip
     with world.deps.uow() as uow:
         assert uow.stats.holders_without_inventory(clock.now() - dt.timedelta(days=1)) == []
+
+
+def test_the_person_is_invited_at_each_step_that_waits_on_them_in_the_application_and_by_mail(
+    world: AppContext, smtp: tuple[Inbox, int], clock: FakeClock
+) -> None:
+    """Listed, notice, questionnaire issued, returned, result: one invitation each, shown on the
+    person's list with the page that acts on it, e-mailed once to the address they gave, and the
+    e-mail carries neither the result nor anything from the file."""
+    from fastapi.testclient import TestClient
+
+    from clearance.web.app import create_app
+    from tests.e2e.flows import Flow
+
+    inbox, _ = smtp
+    client = TestClient(create_app(world))
+    flow = Flow(client, clock)
+
+    def kinds() -> list[str]:
+        return [i["kind"] for i in flow.get("tanaka.hanako", "/me/invitations")][::-1]
+
+    flow.put("tanaka.hanako", "/me/contact", {"email": "hanako@example.jp"})
+    flow.put("tanaka.hanako", "/me/contact", {"email": "not an address"}, 422)
+    aid = flow.operator_candidate()
+    assert kinds() == ["listed"]
+    flow.post("meti.officer", f"/assessments/{aid}/notice")
+    assert kinds() == ["listed", "notice"]
+    assert flow.get("tanaka.hanako", "/me/invitations")[0]["link"] == f"/cases/{aid}"
+    flow.post("tanaka.hanako", f"/assessments/{aid}/consent")
+    flow.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
+    flow.post("cao.investigator", f"/assessments/{aid}/questionnaire")
+    assert flow.get("tanaka.hanako", "/me/invitations")[0]["link"] == f"/cases/{aid}/questionnaire"
+    flow.fill_questionnaire(aid)
+    flow.post("cao.investigator", f"/assessments/{aid}/questionnaire-return",
+              {"sections": ["travel"], "note": "日付を確認"})  # fmt: skip
+    flow.post("tanaka.hanako", f"/assessments/{aid}/questionnaire-submission")
+    today = clock.now().date().isoformat()
+    flow.post("cao.investigator", f"/assessments/{aid}/inquiries",
+              {"target": "警視庁", "matter": 2, "date": today, "outcome": "記録なし"})  # fmt: skip
+    flow.post("cao.investigator", f"/assessments/{aid}/interview",
+              {"held_on": today, "summary": "面接"})  # fmt: skip
+    flow.post("cao.investigator", f"/assessments/{aid}/report",
+              {"findings": {str(n): "なし" for n in range(1, 8)}, "opinion": "可"})  # fmt: skip
+    flow.decide(aid, outcome="unfavourable", reasons="秘密の理由カナリア")
+    assert kinds() == ["listed", "notice", "questionnaire", "returned", "result"]
+    assert flow.get("suzuki.misaki", "/me/invitations") == []  # each their own
+
+    first = jobs.run(world.deps, cli_subject(), worker="w1")
+    mails = [m for m in inbox.messages if m["To"] == "hanako@example.jp"]
+    assert len(mails) == 5 and first.reminders_sent >= 5
+    bodies = "".join(m.get_payload(decode=True).decode() for m in mails)
+    assert f"/cases/{aid}" in bodies and "秘密の理由カナリア" not in bodies
+    assert "不適合" not in bodies and "unfavourable" not in bodies
+    jobs.run(world.deps, cli_subject(), worker="w2")
+    assert len([m for m in inbox.messages if m["To"] == "hanako@example.jp"]) == 5  # once each
+    assert all(i["emailed"] for i in flow.get("tanaka.hanako", "/me/invitations"))
+    export = flow.get("tanaka.hanako", "/me/export")
+    assert export["contact_email"] == "hanako@example.jp" and len(export["invitations"]) == 5

@@ -49,8 +49,19 @@ def test_a_company_lists_the_person_consents_answers_and_learns_the_result(
     aid = open_case(officer, "田中 花子")
     step(officer, "issue_notice")
 
+    # The person is invited on her home page (and by e-mail once she gives an address), and
+    # follows the invitation to the notice and the consent.
     person = Person(browser, live, clock, "tanaka.hanako")
-    person.page.goto(f"/cases/{aid}")
+    person.page.get_by_role("link", name="メールでも受け取る").click()
+    person.page.fill("#f-email", "hanako@example.jp")
+    person.page.get_by_role("button", name="保存する").click()
+    person.page.wait_for_url(re.compile(r"/\?ok=saved"))
+    notices = person.page.locator("#invitations li")
+    assert [li.get_attribute("data-kind") for li in notices.all()] == ["notice", "listed"]
+    assert "hanako@example.jp" in person.page.locator("#invitations").inner_text()
+    person.shot("person-home-invitations-ja")
+    notices.first.get_by_role("link").click()
+    person.page.wait_for_url(re.compile(rf"/cases/{aid}$"))
     assert "調査事項の告知" in person.page.inner_text("main")
     step(person, "consent")
 
@@ -61,6 +72,9 @@ def test_a_company_lists_the_person_consents_answers_and_learns_the_result(
     investigator = Person(browser, live, clock, "cao.investigator")
     investigator.page.goto(f"/cases/{aid}")
     step(investigator, "issue_questionnaire")
+    person.page.goto("/")
+    person.page.locator("#invitations li[data-kind=questionnaire] a").click()
+    person.page.wait_for_url(re.compile(rf"/cases/{aid}/questionnaire$"))
 
     # The person answers section by section, with the regime's guidance beside each. Three
     # deliberate mistakes (nationality, family, employment) are each shown beside their field

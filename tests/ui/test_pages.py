@@ -18,7 +18,7 @@ from tests.e2e.flows import Flow
 from tests.ui.browserless import Browser
 
 PAGES = {
-    "tanaka.hanako": ["/", "/cases", "/me/export", "/me/duties", "/whistle"],
+    "tanaka.hanako": ["/", "/cases", "/me/export", "/me/duties", "/me/contact", "/whistle"],
     "sakura.security": ["/", "/employees", "/received", "/materials", "/handlers", "/access", "/incidents",
                         "/certifications", "/reminders"],
     "meti.manager": ["/", "/designations", "/received", "/materials", "/handlers", "/access", "/incidents",

@@ -73,6 +73,7 @@ class Action(StrEnum):
     ORGANISATION_LIST = "organisation:list"
     ORGANISATION_READ = "organisation:read"
     PERSON_CREATE = "person:create"
+    PERSON_CONTACT = "person:contact"
     PERSON_EXPORT = "person:export"
     PERSON_LIST = "person:list"
     PERSON_READ = "person:read"

@@ -206,6 +206,7 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
             Action.COMPLAINT_FILE,
             Action.ELIGIBILITY_READ,
             Action.PERSON_EXPORT,
+            Action.PERSON_CONTACT,  # their invitations and the address they are e-mailed to
         },
         Scope.SELF,
     ),

@@ -137,3 +137,44 @@ class JobLock:
     holder: str | None
     until: dt.datetime | None
     version: int = 1
+
+
+@unique
+class InvitationKind(StrEnum):
+    """Why the person is asked to look: each names the page that acts on it."""
+
+    LISTED = "listed"  # on a roster: the agency will send the notice of the seven matters
+    NOTICE = "notice"  # the notice is issued: read it, consent or refuse
+    QUESTIONNAIRE = "questionnaire"  # the questionnaire is open: fill it in
+    RETURNED = "returned"  # sections were returned: change them and submit again
+    RESULT = "result"  # the result is ready to read
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A message to the person assessed, shown on their home page and e-mailed (through the same
+    claim-and-lease outbox as reminders) when they gave an address. It says only that something
+    waits and where; never the result, the reasons or anything from the file."""
+
+    id: uuid.UUID
+    key: str  # unique: the step that caused it (assessment, kind, time)
+    kind: InvitationKind
+    person_id: uuid.UUID
+    assessment_id: uuid.UUID
+    created_at: dt.datetime
+    sent_at: dt.datetime | None = None
+    emailed_to: str | None = None
+    attempts: int = 0
+    claimed_until: dt.datetime | None = None
+    claimed_by: str | None = None
+    last_error: str | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class PersonContact:
+    """Where the person's invitations are e-mailed; given by the person in their portal."""
+
+    person_id: uuid.UUID
+    email: str
+    updated_at: dt.datetime

@@ -42,3 +42,4 @@ class Deps:
     auth_policy: AuthPolicy
     webauthn: WebAuthn
     mailer: Mailer
+    public_url: str = ""  # the site's address, for links in e-mail

@@ -331,3 +331,20 @@ class TaskListOut(Response):
                                   assessment_id=i.assessment_id, person_name=i.person_name,
                                   agency_id=i.agency_id, status=i.status, since=i.since,
                                   due=i.due) for i in t.items], more=t.more)  # fmt: skip
+
+
+class InvitationOut(Response):
+    kind: Literal["listed", "notice", "questionnaire", "returned", "result"]
+    assessment_id: uuid.UUID
+    at: dt.datetime
+    link: str  # the page that acts on it
+    emailed: bool
+
+
+class ContactIn(Request):
+    email: str = Field(min_length=3, max_length=320)
+
+
+class ContactOut(Response):
+    email: str
+    updated_at: dt.datetime

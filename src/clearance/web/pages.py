@@ -18,8 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from clearance.domain.errors import ClearanceError, InvalidCredentials, Throttled
 from clearance.domain.periods import JST
 from clearance.services import auth, tasks
+from clearance.services.assessments import invitations
 from clearance.web import i18n
 from clearance.web.deps import client_address, cookie_name, current_subject, get_ctx, get_deps
+from clearance.web.ui import labels
 from clearance.web.ui.core import LANG_COOKIE, MENU, local_path, render_page
 
 router = APIRouter(include_in_schema=False)
@@ -95,10 +97,19 @@ async def home(request: Request) -> Response:
     except ClearanceError:
         return RedirectResponse("/login", status_code=303)
     menu = [(p, t) for p, t, roles in MENU if subject.roles & roles]
-    waiting = await run_in_threadpool(tasks.waiting_on, get_deps(request), subject)
-    today = get_ctx(request).deps.clock.now().astimezone(JST).date()
+    deps = get_deps(request)
+    waiting = await run_in_threadpool(tasks.waiting_on, deps, subject)
+    today = deps.clock.now().astimezone(JST).date()
+    # The person's invitations (each links to the page that acts on it) and whether they are
+    # also e-mailed.
+    notes = (await run_in_threadpool(invitations.for_me, deps, subject)
+             if subject.person_id is not None else [])  # fmt: skip
+    contact = await run_in_threadpool(invitations.my_contact, deps, subject)
     return render(request, "home.html", subject=subject, csrf_token=request.state.csrf_token,
-                  menu=menu, tasks=waiting, today=today, task_link=task_link)  # fmt: skip
+                  menu=menu, tasks=waiting, today=today, task_link=task_link,
+                  invitations=notes, invitation_link=invitations.link, contact=contact,
+                  person=subject.person_id is not None, ok=labels.OK.get(
+                      request.query_params.get("ok") or ""))  # fmt: skip
 
 
 def task_link(t: tasks.Task) -> str:

@@ -19,8 +19,10 @@ from clearance.domain.errors import Conflict
 from clearance.domain.oversight import (
     Inspection,
     InventoryRecord,
+    Invitation,
     JobLock,
     OrgContact,
+    PersonContact,
     Reminder,
     WhistleReport,
 )
@@ -42,7 +44,7 @@ from clearance.domain.records import (
 )
 
 R = TypeVar("R")
-KEYED = frozenset({Reminder, OrgContact, JobLock})
+KEYED = frozenset({Reminder, OrgContact, JobLock, Invitation, PersonContact})
 TABLES: dict[type, Table] = {
     Designation: t.designations, DesignationEvent: t.designation_events,
     Provision: t.provisions, DesignationNotice: t.designation_notices,
@@ -53,6 +55,7 @@ TABLES: dict[type, Table] = {
     CustodyEvent: t.custody_events, Incident: t.incidents,
     Inspection: ops.inspections, WhistleReport: ops.whistle_reports, Reminder: ops.reminders,
     OrgContact: ops.org_contacts, InventoryRecord: ops.inventories, JobLock: ops.job_locks,
+    Invitation: ops.invitations, PersonContact: ops.person_contacts,
 }  # fmt: skip
 
 

@@ -1,5 +1,5 @@
 """Tables of oversight and follow-up: inspections, whistle-blowing reports, the reminder outbox,
-organisation contacts and inventories. Part of the one ``metadata`` (imported by ``tables``)."""
+organisation contacts, inventories, and the person's invitations and contact address. Part of the one ``metadata`` (imported by ``tables``)."""
 
 from __future__ import annotations
 
@@ -85,4 +85,30 @@ job_locks = Table(
     Column("holder", String(100), nullable=True),
     Column("until", UTCDateTime, nullable=True),
     Column("version", Integer, nullable=False),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("kind", String(24), nullable=False),
+    Column("person_id", Uuid, ForeignKey("persons.id"), nullable=False, index=True),
+    Column("assessment_id", Uuid, ForeignKey("assessments.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True, index=True),
+    Column("emailed_to", String(320), nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_until", UTCDateTime, nullable=True),
+    Column("claimed_by", String(100), nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Column("version", Integer, nullable=False),
+)
+
+person_contacts = Table(
+    "person_contacts",
+    metadata,
+    Column("person_id", Uuid, ForeignKey("persons.id"), primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )

@@ -25,6 +25,7 @@ from clearance.domain.assessment import (
 )
 from clearance.domain.casefile import AssessmentEvent, Notice, Purpose, Recipient, VettingKind
 from clearance.domain.errors import NotAuthorized
+from clearance.domain.oversight import Invitation, PersonContact
 from clearance.services.assessments import steps
 from clearance.services.assessments.common import load, open_records, page, resource
 from clearance.services.assessments.steps import NextActor
@@ -257,6 +258,13 @@ def export_own_data(deps: Deps, actor: Subject) -> dict[str, Any]:
              "suspended_at": e.suspended_at.isoformat() if e.suspended_at else None,
              "ended_at": e.ended_at.isoformat() if e.ended_at else None}
             for e in uow.cases.eligibilities(actor.person_id)
+        ]  # fmt: skip
+        contact = uow.records.get(PersonContact, actor.person_id)
+        out["contact_email"] = contact.email if contact else None
+        out["invitations"] = [
+            {"kind": i.kind.value, "assessment_id": str(i.assessment_id),
+             "at": i.created_at.isoformat(), "emailed_to": i.emailed_to}
+            for i in uow.records.find(Invitation, person_id=actor.person_id, order="created_at")
         ]  # fmt: skip
         record(deps, uow, actor, Action.PERSON_EXPORT, f"person:{actor.person_id}", decision,
                purpose=Purpose.OWN_DATA.value, payload={"assessments": len(cases)})  # fmt: skip

@@ -19,6 +19,7 @@ from clearance.domain.assessment import Assessment, Command, next_status
 from clearance.domain.casefile import AssessmentEvent, VettingKind, VettingRecord
 from clearance.domain.errors import Conflict, NotFound
 from clearance.domain.model import new_id
+from clearance.services.assessments import invitations
 from clearance.services.assessments.actions import STEP_ACTION
 from clearance.services.context import Deps
 from clearance.services.guard import authorize_or_conceal, record
@@ -81,6 +82,7 @@ def transition(
     uow.cases.update(new, expected_version=a.version)
     log_step(deps, uow, actor, new, command.value, a.status.value, decision, action=action,
              payload=payload)  # fmt: skip
+    invitations.on_step(deps, uow, new, command)  # what the step leaves for the person to do
     return new
 
 

@@ -18,6 +18,7 @@ from clearance.domain.errors import Conflict, FieldProblem, NotFound, Validation
 from clearance.domain.model import Person, new_id
 from clearance.domain.organisations import OrgKind
 from clearance.domain.people import check_person_fields
+from clearance.services.assessments import invitations
 from clearance.services.assessments.common import created, load, transition
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, draft
@@ -327,6 +328,8 @@ def _import_rows(
                        "command": Command.SUBMIT_ROSTER.value, "from": Status.LISTED.value,
                        "to": Status.ROSTER_SUBMITTED.value, "roster": str(roster.id)})]  # fmt: skip
     uow.cases.add_many(assessments, events)
+    for a in assessments:
+        invitations.on_step(deps, uow, a, Command.SUBMIT_ROSTER)
     uow.audit.append_many(drafts, now)
     return assessments
 

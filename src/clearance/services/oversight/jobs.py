@@ -18,6 +18,7 @@ from clearance.authz.model import Action, Resource, Subject
 from clearance.domain.errors import Conflict
 from clearance.domain.oversight import JobLock
 from clearance.services import audit
+from clearance.services.assessments import invitations
 from clearance.services.cesi import designations
 from clearance.services.context import Deps
 from clearance.services.guard import authorize
@@ -79,5 +80,6 @@ def run(deps: Deps, actor: Subject, *, worker: str | None = None) -> JobReport:
             release(deps, "expiry", worker)
     added = reminders.generate(deps, actor)
     sent = reminders.deliver(deps, actor, worker=worker)
+    sent += invitations.deliver(deps, actor, worker=worker, base_url=deps.public_url).sent
     written = audit.checkpoint_if_grown(deps, actor)
     return JobReport(notices, added, sent, written.checkpoint.size if written else None)

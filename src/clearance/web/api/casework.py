@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from clearance.domain.casefile import ComplaintStatus
-from clearance.services.assessments import cases, complaints, eligibility, vetting
+from clearance.services.assessments import cases, complaints, eligibility, invitations, vetting
 from clearance.web import assessment_schemas as s
 from clearance.web.deps import CurrentSubject, DepsDep
 from clearance.web.schemas import ERRORS, Limit, Offset, PurposeQ
@@ -117,6 +117,21 @@ def record_departure(
 def export_own_data(subject: CurrentSubject, deps: DepsDep) -> dict[str, Any]:
     """Everything held about the calling person (portal accounts only)."""
     return cases.export_own_data(deps, subject)
+
+
+@router.get("/me/invitations", response_model=list[s.InvitationOut], tags=["persons"])
+def my_invitations(subject: CurrentSubject, deps: DepsDep) -> list[s.InvitationOut]:
+    """What waits on the calling person, newest first, each with the page that acts on it."""
+    return [s.InvitationOut(kind=i.kind.value, assessment_id=i.assessment_id, at=i.created_at,
+                            link=invitations.link(i), emailed=i.emailed_to is not None)
+            for i in invitations.for_me(deps, subject)]  # fmt: skip
+
+
+@router.put("/me/contact", response_model=s.ContactOut, tags=["persons"])
+def set_my_contact(body: s.ContactIn, subject: CurrentSubject, deps: DepsDep) -> s.ContactOut:
+    """The address the calling person's invitations are e-mailed to."""
+    c = invitations.set_contact(deps, subject, email=body.email)
+    return s.ContactOut(email=c.email, updated_at=c.updated_at)
 
 
 @router.post("/vetting/purge", response_model=s.CountOut, tags=["audit"])

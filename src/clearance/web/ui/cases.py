@@ -28,6 +28,7 @@ from clearance.services.assessments import (
     complaints,
     consent,
     investigation,
+    invitations,
     questionnaire,
     steps,
     vetting,
@@ -206,3 +207,27 @@ def export_download(u: UiDep) -> Response:
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(body, media_type="application/json", headers={
         "content-disposition": 'attachment; filename="clearance-my-data.json"'})  # fmt: skip
+
+
+def contact_page(u: Ui, **extra: Any) -> Response:
+    current = invitations.my_contact(u.deps, u.subject)
+    if current and u.form is None:
+        extra.setdefault("values", {"email": current.email})
+    return u.render("contact.html", current=current, **extra)
+
+
+@router.get("/me/contact")
+def contact_form(u: UiDep) -> Response:
+    """The person's address for invitations by e-mail (otherwise on the home page only)."""
+    return contact_page(u)
+
+
+@router.post("/me/contact")
+def contact(u: UiDep) -> Response:
+    try:
+        email = u.text("email", max_length=320)
+        u.check()
+        invitations.set_contact(u.deps, u.subject, email=email)
+    except ClearanceError as exc:
+        return u.failed(contact_page, exc)
+    return done("/", "saved")

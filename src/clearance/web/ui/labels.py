@@ -174,6 +174,15 @@ BASIS = {
 }
 ACCESS_ACTION = {"read": N_("Read"), "copy": N_("Copy"), "transfer": N_("Transfer"),
                  "destroy": N_("Destroy")}  # fmt: skip
+INVITATION = {
+    "listed": N_(
+        "You are on a roster for a suitability assessment; the agency will send you the notice."
+    ),
+    "notice": N_("Read the notice of the matters investigated and choose whether to consent."),
+    "questionnaire": N_("Fill in and submit the questionnaire."),
+    "returned": N_("Sections of your questionnaire were returned: change them and submit again."),
+    "result": N_("The result of your assessment is ready to read."),
+}
 CUSTODY_EVENT = {
     "receipt": N_("Registered on receipt"), "copy": N_("Copy made"),
     "transfer": N_("Sent to another organisation"), "return": N_("Sent back to the agency"),
