@@ -5,12 +5,17 @@ A case is walked from listing to result. At every status, for every demo account
   with a 4xx and changes nothing;
 - the step that moves the case on is offered to the account that takes it, and succeeds;
 - the account's task list (``GET /api/v1/tasks``) holds the case exactly when a forward step is
-  offered to it, and the home page lists the same tasks.
+  offered to it, and the home page lists the same tasks;
+- the account's pages show exactly those steps: the case page's step forms, the questionnaire's
+  submit button, the employer's roster forms; and each forward step is taken by sending the page's
+  own form, each side step (refuse, withdraw, decline, return, send back) on a case walked to that
+  state beside it.
 The second official's page shows the proposal; the proposer is never offered confirmation.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -77,15 +82,53 @@ def offered(flow: Flow, who: str, aid: str) -> set[str]:
     return set(r.json()["available_steps"])
 
 
+# What each case-page form sends (web/ui/cases.py ``_step``), as a person would fill it in.
+def page_form(step: str, today: str) -> dict[str, Any]:
+    return {
+        "request_investigation": {"reuse": "1"},
+        "return_questionnaire": {"sections": "travel", "note": "渡航歴を確認してください"},
+        "start_inquiries": {"target": "警視庁", "matter": "2", "on": today, "outcome": "記録なし"},
+        "record_inquiry": {"target": "県警", "matter": "4", "on": today, "outcome": "記録なし"},
+        "record_interview": {"held_on": today, "summary": "面接"},
+        "report": {**{f"findings.{n}": f"所見{n}" for n in range(1, 8)}, "opinion": "問題なし"},
+        "propose_decision": {"outcome": "favourable"},
+    }.get(step, {})
+
+
+ELSEWHERE = {"submit_questionnaire", "record_listing_consent", "decline_listing", "submit_roster"}
+STEP_SECTION = re.compile(r'id="step-([a-z_]+)"')
+
+
+def on_pages(b: Browser, who: str, aid: str) -> set[str]:
+    """The steps the account's pages offer for the case, found as a person would find them."""
+    r = b.c.get(f"/cases/{aid}")
+    found = set(STEP_SECTION.findall(r.text)) if r.status_code == 200 else set()
+    if r.status_code == 200 and 'href="/cases/' + aid + '/questionnaire"' in r.text:
+        review = b.c.get(f"/cases/{aid}/questionnaire/review")
+        if review.status_code == 200 and "questionnaire-submission" in review.text:
+            found.add("submit_questionnaire")
+    if who == "sakura.security":
+        employees = b.c.get("/employees").text
+        if f"/employees/{aid}/listing-consent" in employees:
+            found |= {"record_listing_consent", "decline_listing"}
+        if f'name="assessment_ids" value="{aid}"' in employees:
+            found.add("submit_roster")
+    return found
+
+
 def status_of(flow: Flow, aid: str) -> str:
     return str(flow.get("meti.head", f"/assessments/{aid}")["status"])
 
 
-def check_state(flow: Flow, aid: str, taken: tuple[str, str] | None) -> dict[str, set[str]]:
-    """Every step not offered is refused and changes nothing; returns what was offered."""
+def check_state(flow: Flow, aid: str, taken: tuple[str, str] | None,
+                browsers: dict[str, Browser]) -> dict[str, set[str]]:  # fmt: skip
+    """Every step not offered is refused and changes nothing, and the pages offer exactly what
+    the API does; returns what was offered."""
     before = status_of(flow, aid)
     shown = {who: offered(flow, who, aid) for who in ACCOUNTS}
     for who in ACCOUNTS:
+        pages = on_pages(browsers[who], who, aid)
+        assert pages == shown[who], (who, before, sorted(pages), sorted(shown[who]))
         tasks = {t["step"] for t in flow.get(who, "/tasks")["items"] if t["assessment_id"] == aid}
         forward = {s for s in shown[who] if s not in SIDE}
         forward = forward - {"record_inquiry"} or forward  # a further inquiry is not what waits
@@ -107,34 +150,62 @@ def check_state(flow: Flow, aid: str, taken: tuple[str, str] | None) -> dict[str
     return shown
 
 
+PATH = [
+    ("sakura.security", "record_listing_consent"),
+    ("sakura.security", "submit_roster"),
+    ("meti.officer", "issue_notice"),
+    ("tanaka.hanako", "consent"),
+    ("meti.head", "request_investigation"),
+    ("cao.investigator", "issue_questionnaire"),
+    ("tanaka.hanako", "submit_questionnaire"),
+    ("cao.investigator", "start_inquiries"),
+    ("cao.investigator", "record_interview"),
+    ("cao.investigator", "record_inquiry"),
+    ("cao.investigator", "report"),
+    ("meti.adjudicator", "propose_decision"),
+    ("meti.head", "confirm_decision"),
+    ("meti.officer", "notify_result"),
+]
+# Side steps, each pressed on its page on a second case walked to the state where it is offered.
+SIDE_AT = {
+    "decline_listing": ("sakura.security", "record_listing_consent"),
+    "refuse": ("tanaka.hanako", "consent"),
+    "withdraw": ("tanaka.hanako", "submit_questionnaire"),
+    "return_questionnaire": ("cao.investigator", "start_inquiries"),
+    "send_back": ("meti.head", "confirm_decision"),
+}
+
+
+def press(flow: Flow, b: Browser, who: str, aid: str, step: str) -> None:
+    """Take ``step`` the way its page does: the employer's roster forms, the questionnaire's
+    submit button, or the case page's step form."""
+    today = flow.clock.now().date().isoformat()
+    if step == "record_listing_consent" or step == "decline_listing":
+        b.get("/employees")
+        b.post(f"/employees/{aid}/listing-consent", {"given": "1" if step[0] == "r" else "0"})
+    elif step == "submit_roster":
+        b.get("/employees")
+        b.post("/employees/roster", {"agency_id": flow.orgs["METI"], "assessment_ids": aid})
+    elif step == "submit_questionnaire":
+        for section, answers in valid_answers(flow.clock.now().date()).items():
+            flow.put(who, f"/assessments/{aid}/questionnaire/{section}", answers)
+        b.get(f"/cases/{aid}/questionnaire/review")
+        b.post(f"/cases/{aid}/questionnaire-submission")
+    else:
+        b.get(f"/cases/{aid}")
+        r = b.post(f"/cases/{aid}/steps/{step}", page_form(step, today))
+        assert "ok=" in r.headers["location"], (who, step, r.headers["location"])
+
+
 def test_offered_steps_are_exactly_those_the_api_allows(
     client: TestClient, clock: FakeClock
 ) -> None:
     flow = Flow(client, clock)
+    browsers = {who: Browser(client.app, clock, who) for who in ACCOUNTS}
     body = {"person_id": flow.persons["hanako"], "agency_id": flow.orgs["METI"]}
     aid = flow.post("sakura.security", "/assessments/candidates", body, 201)["assessment_id"]
-    today = clock.now().date()
-    path = [
-        ("sakura.security", "record_listing_consent"),
-        ("sakura.security", "submit_roster"),
-        ("meti.officer", "issue_notice"),
-        ("tanaka.hanako", "consent"),
-        ("meti.head", "request_investigation"),
-        ("cao.investigator", "issue_questionnaire"),
-        ("tanaka.hanako", "submit_questionnaire"),
-        ("cao.investigator", "start_inquiries"),
-        ("cao.investigator", "record_interview"),
-        ("cao.investigator", "record_inquiry"),
-        ("cao.investigator", "report"),
-        ("meti.adjudicator", "propose_decision"),
-        ("meti.head", "confirm_decision"),
-        ("meti.officer", "notify_result"),
-    ]
-    for who, step in path:
-        shown = check_state(flow, aid, (who, step))
-        if step == "submit_questionnaire":
-            for section, answers in valid_answers(today).items():
-                flow.put(who, f"/assessments/{aid}/questionnaire/{section}", answers)
+    for who, step in PATH:
+        shown = check_state(flow, aid, (who, step), browsers)
         if step in (
             "request_investigation",
             "issue_questionnaire",
@@ -144,11 +215,49 @@ def test_offered_steps_are_exactly_those_the_api_allows(
             assert "withdraw" in shown["tanaka.hanako"]  # consent may be withdrawn until the result
         if step == "confirm_decision":
             assert "confirm_decision" not in shown["meti.adjudicator"]  # the proposer
-        p, b = attempts(flow, aid)[step]
-        r = flow.c.post(f"/api/v1{p}", json=b, headers=flow.h(who))
-        assert r.status_code in (200, 201), (who, step, r.text)
+        before = status_of(flow, aid)
+        press(flow, browsers[who], who, aid, step)
+        assert step == "record_inquiry" or status_of(flow, aid) != before, (who, step)
     assert status_of(flow, aid) == "result_notified"
-    check_state(flow, aid, None)
+    check_state(flow, aid, None, browsers)
+
+
+def test_every_side_step_shown_succeeds_when_pressed(client: TestClient, clock: FakeClock) -> None:
+    """Decline, refuse, withdraw, return the questionnaire and send back the decision: each shown
+    on its page at the state where it is allowed, and each succeeds when pressed there. The cases
+    follow one another (one open assessment per person and agency)."""
+    flow = Flow(client, clock)
+    browsers = {who: Browser(client.app, clock, who) for who in ACCOUNTS}
+    order = [s for _, s in PATH]
+
+    def walk(aid: str, start: str | None, until: str) -> None:
+        for w, step in PATH[order.index(start) if start else 0 : order.index(until)]:
+            p, b = attempts(flow, aid)[step]
+            if step == "submit_questionnaire":
+                for section, answers in valid_answers(clock.now().date()).items():
+                    if start != step or section == "travel":  # after a return: the returned one
+                        flow.put(w, f"/assessments/{aid}/questionnaire/{section}", answers)
+            r = flow.c.post(f"/api/v1{p}", json=b, headers=flow.h(w))
+            assert r.status_code in (200, 201), (w, step, r.text)
+
+    def side(aid: str, step: str) -> None:
+        who = SIDE_AT[step][0] if step not in ("refuse", "withdraw") else "tanaka.hanako"
+        assert step in on_pages(browsers[who], who, aid), (step, who, status_of(flow, aid))
+        before = status_of(flow, aid)
+        press(flow, browsers[who], who, aid, step)
+        assert status_of(flow, aid) != before, step
+
+    body = {"person_id": flow.persons["hanako"], "agency_id": flow.orgs["METI"]}
+    for step in ("decline_listing", "refuse", "withdraw"):
+        aid = flow.post("sakura.security", "/assessments/candidates", body, 201)["assessment_id"]
+        walk(aid, None, SIDE_AT[step][1])
+        side(aid, step)
+    aid = flow.post("sakura.security", "/assessments/candidates", body, 201)["assessment_id"]
+    walk(aid, None, "start_inquiries")
+    side(aid, "return_questionnaire")
+    walk(aid, "submit_questionnaire", "confirm_decision")
+    side(aid, "send_back")
+    walk(aid, "propose_decision", "notify_result")
 
 
 def test_home_page_lists_what_the_api_says_waits(
