@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from clearance.domain.errors import ClearanceError
 from clearance.domain.organisations import Role
 from clearance.domain.periods import JST
+from clearance.services import directory
 from clearance.services.cesi import designations
 from clearance.services.oversight import inspections, reminders, report, timeliness
 from clearance.web.ui import pdf
@@ -37,6 +38,12 @@ def _year(u: Ui, raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and len(raw) == 4 else this
 
 
+def org_names(u: Ui) -> dict[str, str]:
+    """Agencies by their names, as people call them (the code is the key, not what is shown)."""
+    orgs = directory.list_organisations(u.deps, u.subject, limit=200).items
+    return {o.code: (o.name_ja if u.lang == "ja" else o.name_en) for o in orgs}
+
+
 @router.get("/report")
 def annual(u: UiDep, year: str = "") -> Response:
     r = report.build(u.deps, u.subject, year=_year(u, year))
@@ -45,7 +52,7 @@ def annual(u: UiDep, year: str = "") -> Response:
                        if s == section])
         for section in dict.fromkeys(s for s, _ in report.FIGURES)
     }  # fmt: skip
-    return u.render("report.html", r=r, charts=charts, figures=report.FIGURES,
+    return u.render("report.html", r=r, charts=charts, figures=report.FIGURES, names=org_names(u),
                     sections=list(charts))  # fmt: skip
 
 
@@ -86,7 +93,7 @@ def dashboard(u: UiDep, days: int = 365) -> Response:
     since = until - dt.timedelta(days=max(1, min(days, 3660)))
     t = timeliness.compute(u.deps, u.subject, since=since, until=until)
     chart = bars([(f"{s.agency_code} {s.stage}", s.p90_days or 0.0) for s in t.stages])
-    return u.render("timeliness.html", t=t, chart=chart, days=days)
+    return u.render("timeliness.html", t=t, chart=chart, days=days, names=org_names(u))
 
 
 # -- inspections ----------------------------------------------------------------------------------
@@ -95,7 +102,6 @@ def inspections_page(u: Ui, **extra: Any) -> Response:
     ledger = []
     if u.has(Role.INSPECTOR):
         from clearance.domain.organisations import OrgKind
-        from clearance.services import directory
 
         for org in directory.list_organisations(u.deps, u.subject,
                                                 kind=OrgKind.ADMINISTRATIVE_ORGAN, limit=200).items:  # fmt: skip
