@@ -287,6 +287,12 @@ def test_home_page_lists_what_the_api_says_waits(
     home = b.get("/")
     assert "対応が必要な案件" in home and "判断を確認する" in home and "田中 花子" in home
     assert f'href="/cases/{aid}#step-confirm_decision"' in home
+    # The menu counts what waits behind each item, on every page.
+    menu = re.search(
+        r'<a href="/cases"[^>]*>[^<]*<span class="count"[^>]*>(\d+)</span>', b.get("/designations")
+    )
+    assert menu and menu.group(1) == "1"
+    assert 'class="count" aria-label' not in Browser(client.app, clock, "inspector").get("/")
     page = b.get(f"/cases/{aid}")
     proposal = page[
         page.index('id="proposal"') : page.index("</section>", page.index('id="proposal"'))

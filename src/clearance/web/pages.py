@@ -22,7 +22,7 @@ from clearance.services.assessments import invitations
 from clearance.web import i18n
 from clearance.web.deps import client_address, cookie_name, current_subject, get_ctx, get_deps
 from clearance.web.ui import labels
-from clearance.web.ui.core import LANG_COOKIE, MENU, local_path, render_page
+from clearance.web.ui.core import LANG_COOKIE, MENU, local_path, menu_counts, render_page
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "clearance_login_csrf"
@@ -108,6 +108,7 @@ async def home(request: Request) -> Response:
     return render(request, "home.html", subject=subject, csrf_token=request.state.csrf_token,
                   menu=menu, tasks=waiting, today=today, task_link=task_link,
                   invitations=notes, invitation_link=invitations.link, contact=contact,
+                  counts=menu_counts(waiting),
                   person=subject.person_id is not None, ok=labels.OK.get(
                       request.query_params.get("ok") or ""))  # fmt: skip
 

@@ -34,6 +34,7 @@ from clearance.domain.errors import (
 from clearance.domain.organisations import Role
 from clearance.domain.periods import JST
 from clearance.domain.questionnaire import SECTIONS
+from clearance.services import tasks
 from clearance.services.context import Deps
 from clearance.web import i18n
 from clearance.web.deps import current_subject, get_ctx
@@ -76,6 +77,20 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
         ("/me/export", i18n.N_("My data"), {R.ASSESSED_PERSON}),
     )
 )  # fmt: skip
+
+
+def menu_counts(waiting: tasks.TaskList) -> dict[str, int]:
+    """How many tasks wait behind each menu item (the same list as the home page's)."""
+    counts: dict[str, int] = {}
+    for t in waiting.items:
+        if t.kind == "complaint":
+            path = "/complaints"
+        elif t.step in ("record_listing_consent", "submit_roster"):
+            path = "/employees"
+        else:
+            path = "/cases"
+        counts[path] = counts.get(path, 0) + 1
+    return counts
 
 
 def environment() -> Environment:
@@ -266,6 +281,8 @@ class Ui:
         limits = {"term": str(regime.value("designation_max_term_years")),
                   "extension": str(regime.value("designation_max_extension_years")),
                   "cap": str(regime.value("designation_total_cap_years"))}  # fmt: skip
+        # The menu says how much waits behind each item (the task list; a bounded scan).
+        context.setdefault("counts", menu_counts(tasks.waiting_on(self.deps, self.subject)))
         return render_page(self.request, name, status_code, subject=self.subject, ui=self,
                            limits=limits,
                            csrf_token=self.csrf_token, menu=self.menu(),
