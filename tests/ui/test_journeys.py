@@ -372,3 +372,39 @@ def test_d_the_annual_report_and_the_timeliness_charts_render(
     expect(head.page.locator("#chart-p90 svg")).to_be_visible()
     head.shot("agency-timeliness-ja")
     head.close()
+
+
+def test_e_pages_fit_a_phone_screen(
+    browser: Any, live: LiveServer, clock: FakeClock, seeded: AppContext
+) -> None:
+    """At 390 px no page is wider than the screen (a wide table scrolls in its own box), and
+    the company's file input stays inside its form."""
+    from fastapi.testclient import TestClient
+
+    flow = Flow(TestClient(live.server.config.app), clock)
+    aid = flow.operator_candidate()
+    flow.to_consent(aid)
+    flow.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
+    flow.post("cao.investigator", f"/assessments/{aid}/questionnaire")
+    pages = {
+        "sakura.security": ["/", "/employees", "/received", "/materials", "/handlers", "/access",
+                            "/certifications"],
+        "tanaka.hanako": ["/", f"/cases/{aid}", f"/cases/{aid}/questionnaire",
+                          f"/cases/{aid}/questionnaire/family", f"/cases/{aid}/questionnaire/review"],
+        "meti.head": ["/", "/cases", f"/cases/{aid}", "/timeliness"],
+    }  # fmt: skip
+    for who, paths in pages.items():
+        p = Person(browser, live, clock, who)
+        p.page.set_viewport_size({"width": 390, "height": 844})
+        for path in paths:
+            p.page.goto(path)
+            width = p.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (who, path, width)
+            for box in p.page.locator("main input, main select, main textarea").all():
+                b = box.bounding_box()
+                assert b is None or b["x"] + b["width"] <= 390 + 1, (who, path)
+        p.shot(f"phone-{who.split('.')[0]}-ja")
+        if who == "sakura.security":
+            p.page.goto("/employees")
+            p.shot("phone-company-employees-ja")
+        p.close()
