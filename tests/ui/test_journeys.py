@@ -408,3 +408,113 @@ def test_e_pages_fit_a_phone_screen(
             p.page.goto("/employees")
             p.shot("phone-company-employees-ja")
         p.close()
+
+
+class Clicks:
+    """Counts what a person does besides typing: every click, every choice in a list, every tick."""
+
+    def __init__(self, p: Person) -> None:
+        self.p, self.n = p, 0
+
+    def click(self, locator: Any) -> None:
+        self.n += 1
+        locator.click()
+
+    def choose(self, selector: str, value: str) -> None:
+        self.n += 1
+        self.p.page.select_option(selector, value)
+
+
+def test_f_the_person_goes_from_invitation_to_receipt_in_at_most_30_clicks(
+    browser: Any, live: LiveServer, clock: FakeClock, seeded: AppContext
+) -> None:
+    from fastapi.testclient import TestClient
+
+    flow = Flow(TestClient(live.server.config.app), clock)
+    aid = flow.operator_candidate()
+    flow.post("meti.officer", f"/assessments/{aid}/notice")
+    p = Person(browser, live, clock, "tanaka.hanako")
+    c = Clicks(p)
+    page = p.page
+    c.click(page.locator("#invitations li[data-kind=notice] a"))
+    c.click(page.locator("#step-consent button"))
+    page.wait_for_url(re.compile("ok="))
+    # The agency and the Cabinet Office act; the person comes back to her home page.
+    flow.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
+    flow.post("cao.investigator", f"/assessments/{aid}/questionnaire")
+    page.goto("/")
+    c.click(page.locator("#invitations li[data-kind=questionnaire] a"))
+    c.click(page.locator("#section-identity a"))
+    dob, today = "1988-04-12", clock.now().date()
+    typed = {
+        "identity": {"identity.family_name": "田中", "identity.given_name": "花子",
+                     "identity.date_of_birth": dob, "identity.address": "東京都千代田区1-1",
+                     "identity.honseki": "東京都"},
+        "nationality": {"nationality.current": "JP", "nationality.history.0.nationality": "JP",
+                        "nationality.history.0.from": dob},
+        "family": {"family.members.0.name": "田中 洋子", "family.members.0.date_of_birth": "1960-02-02",
+                   "family.members.0.nationalities": "JP", "family.members.0.address": "東京都"},
+        "employment": {"employment.entries.0.organisation": "さくら重工業",
+                       "employment.entries.0.start": years_ago(today, 12)},
+    }  # fmt: skip
+    chosen = {"family": {"family.members.0.relation": "mother"},
+              "employment": {"employment.entries.0.kind": "employed"}}  # fmt: skip
+    for section in ("identity", "nationality", "family", "employment", "travel", "foreign",
+                    "criminal", "info_handling", "drugs", "mental_health", "drinking", "finances"):  # fmt: skip
+        page.wait_for_url(re.compile(rf"/questionnaire/{section}"))
+        for name, value in typed.get(section, {}).items():
+            page.fill(f'[name="{name}"]', value)
+        for name, value in chosen.get(section, {}).items():
+            c.choose(f'[name="{name}"]', value)
+        if section not in typed and section not in ("travel", "foreign"):
+            c.choose(f'[name="{section}.has_records"]', "no")
+        c.click(page.locator('button[name="next"]'))
+    page.wait_for_url(re.compile(r"/questionnaire/review"))
+    c.click(page.get_by_role("button", name="質問票を提出する"))
+    page.wait_for_url(re.compile(r"/questionnaire/receipt"))
+    assert re.fullmatch(r"\d{4}-\d{4}-\d{4}", page.locator("#receipt-number").inner_text())
+    total = c.n + len(p.dialogs)  # a confirmation is a click too
+    assert total <= 30, total  # docs/web.md: 18 clicks (with the confirmation), 8 choices
+    assert (c.n, len(p.dialogs)) == (25, 1)
+    p.close()
+
+
+def test_d_each_roles_task_list_in_the_browser_is_what_the_api_says_waits(
+    browser: Any, live: LiveServer, clock: FakeClock, seeded: AppContext
+) -> None:
+    """Cases at several stages at once; every demo account's home page, in Chromium, lists the
+    same tasks (step and case) as ``GET /api/v1/tasks`` for that account, and the menu counts them."""
+    from fastapi.testclient import TestClient
+
+    from clearance.services import demo
+
+    flow = Flow(TestClient(live.server.config.app), clock)
+    proposed = flow.reported()
+    flow.post("meti.adjudicator", f"/assessments/{proposed}/decision", {"outcome": "favourable"})
+    listed = flow.post("sakura.security", "/assessments/candidates", {
+        "person_id": flow.persons["kenichi"], "agency_id": flow.orgs["METI"]}, 201)["assessment_id"]  # fmt: skip
+    noticed = flow.operator_candidate(person="shota", officer="aoba.security")
+    flow.post("meti.officer", f"/assessments/{noticed}/notice")
+    accounts = [a[0] for a in demo.ACCOUNTS if a[0] != "meti.admin"]
+    accounts += [a[0] for a in demo.PORTAL_ACCOUNTS]
+    busy = 0
+    for who in accounts:
+        api = {(t["step"], t["assessment_id"]) for t in flow.get(who, "/tasks")["items"]}
+        p = Person(browser, live, clock, who)
+        rows = p.page.locator("#tasks tr.task").all()
+        shown = set()
+        for row in rows:
+            href = row.locator("a").get_attribute("href") or ""
+            found = re.search(r"[0-9a-f-]{36}", href)
+            case = (
+                found.group(0)
+                if found
+                else next(a for s, a in api if s == row.get_attribute("data-step"))
+            )
+            shown.add((row.get_attribute("data-step"), case))
+        assert shown == api, (who, shown, api)
+        counts = p.page.locator("nav.menu .count").all_inner_texts()
+        assert sum(int(n) for n in counts) == len(api), (who, counts, api)
+        busy += bool(api)
+        p.close()
+    assert busy >= 3  # the head, the company, the other company's employee (at least)
