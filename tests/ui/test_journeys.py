@@ -491,10 +491,10 @@ def test_d_each_roles_task_list_in_the_browser_is_what_the_api_says_waits(
     flow = Flow(TestClient(live.server.config.app), clock)
     proposed = flow.reported()
     flow.post("meti.adjudicator", f"/assessments/{proposed}/decision", {"outcome": "favourable"})
-    listed = flow.post("sakura.security", "/assessments/candidates", {
+    flow.post("sakura.security", "/assessments/candidates", {
         "person_id": flow.persons["kenichi"], "agency_id": flow.orgs["METI"]}, 201)["assessment_id"]  # fmt: skip
-    noticed = flow.operator_candidate(person="shota", officer="aoba.security")
-    flow.post("meti.officer", f"/assessments/{noticed}/notice")
+    other = flow.operator_candidate(person="shota", officer="aoba.security")
+    flow.post("meti.officer", f"/assessments/{other}/notice")
     accounts = [a[0] for a in demo.ACCOUNTS if a[0] != "meti.admin"]
     accounts += [a[0] for a in demo.PORTAL_ACCOUNTS]
     busy = 0
