@@ -9,6 +9,7 @@ Imports: services, web (deps, i18n), Jinja2 and Starlette.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from clearance.web.errors import status_for
 from clearance.web.ui import labels
 
 LANG_COOKIE = "clearance_lang"
+COUNTS_TTL = 30.0  # seconds a session's menu counts are reused while it only reads pages
 R = Role
 AGENCY = {R.AGENCY_HEAD_DELEGATE, R.ADJUDICATOR, R.ASSESSMENT_OFFICER, R.COMPLAINTS_OFFICER}
 CUSTODY = {R.CESI_MANAGER, R.SECURITY_OFFICER}
@@ -281,12 +283,30 @@ class Ui:
         limits = {"term": str(regime.value("designation_max_term_years")),
                   "extension": str(regime.value("designation_max_extension_years")),
                   "cap": str(regime.value("designation_total_cap_years"))}  # fmt: skip
-        # The menu says how much waits behind each item (the task list; a bounded scan).
-        context.setdefault("counts", menu_counts(tasks.waiting_on(self.deps, self.subject)))
+        # The menu says how much waits behind each item (the task list; a bounded scan, kept
+        # for a short while per session so that moving between pages does not scan again).
+        context.setdefault("counts", self.counts())
         return render_page(self.request, name, status_code, subject=self.subject, ui=self,
                            limits=limits,
                            csrf_token=self.csrf_token, menu=self.menu(),
                            ok=labels.OK.get(ok or ""), **context)  # fmt: skip
+
+    def counts(self) -> dict[str, int]:
+        cache: dict[str, tuple[float, dict[str, int]]] = getattr(
+            self.request.app.state, "menu_counts", {}
+        )
+        self.request.app.state.menu_counts = cache
+        key = getattr(self.request.state, "session_token", None) or str(self.subject.account_id)
+        now = time.monotonic()
+        hit = cache.get(key)
+        if hit and now - hit[0] < COUNTS_TTL:
+            return hit[1]
+        if len(cache) > 1000:
+            for k in [k for k, (at, _) in cache.items() if now - at >= COUNTS_TTL]:
+                del cache[k]
+        counts = menu_counts(tasks.waiting_on(self.deps, self.subject))
+        cache[key] = (now, counts)
+        return counts
 
     def failed(
         self, page: Callable[..., Response], exc: ClearanceError, form: str = "", **kw: Any
@@ -354,6 +374,10 @@ class Ui:
 async def ui(request: Request) -> Ui:
     subject = await current_subject(request)  # checks the CSRF token of a form post
     form = await request.form() if request.method == "POST" else None
+    if form is not None:  # a change this session makes may change its own tasks: count again
+        getattr(request.app.state, "menu_counts", {}).pop(
+            getattr(request.state, "session_token", None) or str(subject.account_id), None
+        )
     csrf = getattr(request.state, "csrf_token", "")
     return Ui(request, subject, get_ctx(request).deps, csrf, form)
 
