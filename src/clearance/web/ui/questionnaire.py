@@ -21,6 +21,7 @@ from clearance.domain.errors import (
     ValidationFailed,
 )
 from clearance.domain.questionnaire import SECTIONS
+from clearance.services import directory
 from clearance.services.assessments import questionnaire
 from clearance.web.ui import answers, pdf, qform
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, error_view, long_date, path_id
@@ -104,8 +105,15 @@ def section_page(u: Ui, aid: uuid.UUID, section: str, answers: Any = None,
         raise NotFound("section", section)
     views = {v.section: v for v in questionnaire.read(u.deps, u.subject, aid, purpose="own_data")}
     view = views.get(section)
+    prefilled = False
     if answers is None:
         answers = view.answers if view else None
+    if answers is None and section == "identity" and u.subject.person_id is not None:
+        # What the roster already holds is filled in for the person to check, not typed again.
+        p = directory.get_person(u.deps, u.subject, u.subject.person_id)
+        answers = {"family_name": p.family_name, "given_name": p.given_name,
+                   "date_of_birth": p.date_of_birth.isoformat()}  # fmt: skip
+        prefilled = True
     if check and "error" not in extra:
         found = [p for p in questionnaire.problems(u.deps, u.subject, aid)
                  if p.field.split(".")[0] == section]  # fmt: skip
@@ -115,6 +123,7 @@ def section_page(u: Ui, aid: uuid.UUID, section: str, answers: Any = None,
     names = list(SECTIONS)
     following = names[names.index(section) + 1] if section != names[-1] else None
     return u.render("section.html", aid=aid, spec=spec, view=view, following=following,
+                    prefilled=prefilled,
                     guidance=u.deps.regime.guidance_text(section, u.lang),
                     widgets=qform.widgets(spec.shape, answers, section), **extra)  # fmt: skip
 
