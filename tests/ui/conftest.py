@@ -1,6 +1,7 @@
 """Browser tests: the application served by uvicorn on loopback, driven by Playwright through
 Debian's Chromium (``CLEARANCE_CHROMIUM``, default /usr/bin/chromium; Playwright's own browser
-download does not work offline). Screenshots go to ``build/screenshots`` (``CLEARANCE_SCREENSHOTS``).
+download does not work offline). Screenshots go to ``build/screenshots`` (``CLEARANCE_SCREENSHOTS``),
+and on SQLite a trace per person with a screenshot of every step to ``build/screenshots/steps``.
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ class LiveServer:
                 raise RuntimeError("the test server did not start")
             time.sleep(0.05)
         self.url = f"http://127.0.0.1:{self.port}"
+        # Every step of every journey is recorded once (on SQLite): a Playwright trace per person
+        # with a screenshot of each action, in build/screenshots/steps/ (``playwright show-trace``).
+        self.trace = ctx.settings.effective_database_url.startswith("sqlite")
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -89,6 +93,11 @@ class Person:
         if lang != "ja":
             self.context.add_cookies([{"name": "clearance_lang", "value": lang, "url": live.url}])
         self.context.set_default_timeout(10_000)
+        self.trace = None
+        if live.trace:
+            test = os.environ.get("PYTEST_CURRENT_TEST", "journey").split("::")[-1].split(" ")[0]
+            self.trace = SHOTS / "steps" / f"{test.split('[')[0]}-{username}.zip"
+            self.context.tracing.start(screenshots=True, snapshots=False, title=test)
         self.page = self.context.new_page()
         self.dialogs: list[str] = []  # confirmations shown before irreversible steps
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.accept()))
@@ -113,4 +122,7 @@ class Person:
 
     def close(self) -> None:
         assert not self.errors, self.errors  # no script error, no CSP violation
+        if self.trace is not None:
+            self.trace.parent.mkdir(parents=True, exist_ok=True)
+            self.context.tracing.stop(path=str(self.trace))
         self.context.close()
