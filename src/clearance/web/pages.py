@@ -22,7 +22,8 @@ from clearance.services.assessments import invitations
 from clearance.web import i18n
 from clearance.web.deps import client_address, cookie_name, current_subject, get_ctx, get_deps
 from clearance.web.ui import labels
-from clearance.web.ui.core import LANG_COOKIE, MENU, local_path, menu_counts, render_page
+from clearance.web.ui.core import LANG_COOKIE, local_path, render_page
+from clearance.web.ui.menu import MENU, menu_counts
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "clearance_login_csrf"

@@ -9,7 +9,6 @@ Imports: services, web (deps, i18n), Jinja2 and Starlette.
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -35,64 +34,14 @@ from clearance.domain.errors import (
 from clearance.domain.organisations import Role
 from clearance.domain.periods import JST
 from clearance.domain.questionnaire import SECTIONS
-from clearance.services import tasks
 from clearance.services.context import Deps
 from clearance.web import i18n
 from clearance.web.deps import current_subject, get_ctx
 from clearance.web.errors import status_for
-from clearance.web.ui import labels
+from clearance.web.ui import labels, menu
+from clearance.web.ui.menu import MENU
 
 LANG_COOKIE = "clearance_lang"
-COUNTS_TTL = 30.0  # seconds a session's menu counts are reused while it only reads pages
-R = Role
-AGENCY = {R.AGENCY_HEAD_DELEGATE, R.ADJUDICATOR, R.ASSESSMENT_OFFICER, R.COMPLAINTS_OFFICER}
-CUSTODY = {R.CESI_MANAGER, R.SECURITY_OFFICER}
-# (path, label, roles that see it). The services decide what is shown; this only avoids dead links.
-MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
-    (path, text, frozenset(roles))
-    for path, text, roles in (
-        ("/cases", i18n.N_("Assessments"), AGENCY | {R.INVESTIGATOR, R.INVESTIGATION_SUPERVISOR,
-                                                    R.ASSESSED_PERSON}),
-        ("/employees", i18n.N_("Employees and roster"), {R.SECURITY_OFFICER, R.OPERATOR_ADMIN,
-                                                         R.OPERATOR_MANAGEMENT}),
-        ("/designations", i18n.N_("Designation ledger"), {R.CESI_MANAGER, R.AGENCY_HEAD_DELEGATE,
-                                                          R.CERTIFICATION_OFFICER, R.INSPECTOR}),
-        ("/received", i18n.N_("Information provided to us"), CUSTODY),
-        ("/materials", i18n.N_("Materials and custody"), CUSTODY),
-        ("/handlers", i18n.N_("Handlers and training"), CUSTODY),
-        ("/access", i18n.N_("Access decisions"), CUSTODY),
-        ("/incidents", i18n.N_("Incidents"), CUSTODY),
-        ("/certifications", i18n.N_("Certification"), {R.CERTIFICATION_OFFICER, R.SECURITY_OFFICER,
-                                                       R.OPERATOR_MANAGEMENT}),
-        ("/complaints", i18n.N_("Complaints"), {R.COMPLAINTS_OFFICER, R.AGENCY_HEAD_DELEGATE}),
-        ("/oversight", i18n.N_("Oversight"), {R.INSPECTOR, R.SYSTEM_ADMIN}),
-        ("/report", i18n.N_("Annual report"), {R.INSPECTOR, R.STATISTICS_VIEWER, R.SYSTEM_ADMIN}),
-        ("/timeliness", i18n.N_("Timeliness"), {R.AGENCY_HEAD_DELEGATE, R.ASSESSMENT_OFFICER,
-                                                R.ADJUDICATOR, R.INVESTIGATOR,
-                                                R.INVESTIGATION_SUPERVISOR, R.INSPECTOR,
-                                                R.STATISTICS_VIEWER}),
-        ("/inspections", i18n.N_("Inspections"), {R.INSPECTOR, R.CESI_MANAGER,
-                                                  R.AGENCY_HEAD_DELEGATE}),
-        ("/reminders", i18n.N_("Reminders"), set(Role) - {R.ASSESSED_PERSON, R.SYSTEM_ADMIN}),
-        ("/whistle", i18n.N_("Report a concern"), set(Role)),
-        ("/me/duties", i18n.N_("Duties of a handler"), {R.ASSESSED_PERSON}),
-        ("/me/export", i18n.N_("My data"), {R.ASSESSED_PERSON}),
-    )
-)  # fmt: skip
-
-
-def menu_counts(waiting: tasks.TaskList) -> dict[str, int]:
-    """How many tasks wait behind each menu item (the same list as the home page's)."""
-    counts: dict[str, int] = {}
-    for t in waiting.items:
-        if t.kind == "complaint":
-            path = "/complaints"
-        elif t.step in ("record_listing_consent", "submit_roster"):
-            path = "/employees"
-        else:
-            path = "/cases"
-        counts[path] = counts.get(path, 0) + 1
-    return counts
 
 
 def environment() -> Environment:
@@ -285,28 +234,11 @@ class Ui:
                   "cap": str(regime.value("designation_total_cap_years"))}  # fmt: skip
         # The menu says how much waits behind each item (the task list; a bounded scan, kept
         # for a short while per session so that moving between pages does not scan again).
-        context.setdefault("counts", self.counts())
+        context.setdefault("counts", menu.counts(self.request, self.deps, self.subject))
         return render_page(self.request, name, status_code, subject=self.subject, ui=self,
                            limits=limits,
                            csrf_token=self.csrf_token, menu=self.menu(),
                            ok=labels.OK.get(ok or ""), **context)  # fmt: skip
-
-    def counts(self) -> dict[str, int]:
-        cache: dict[str, tuple[float, dict[str, int]]] = getattr(
-            self.request.app.state, "menu_counts", {}
-        )
-        self.request.app.state.menu_counts = cache
-        key = getattr(self.request.state, "session_token", None) or str(self.subject.account_id)
-        now = time.monotonic()
-        hit = cache.get(key)
-        if hit and now - hit[0] < COUNTS_TTL:
-            return hit[1]
-        if len(cache) > 1000:
-            for k in [k for k, (at, _) in cache.items() if now - at >= COUNTS_TTL]:
-                del cache[k]
-        counts = menu_counts(tasks.waiting_on(self.deps, self.subject))
-        cache[key] = (now, counts)
-        return counts
 
     def failed(
         self, page: Callable[..., Response], exc: ClearanceError, form: str = "", **kw: Any
@@ -375,9 +307,7 @@ async def ui(request: Request) -> Ui:
     subject = await current_subject(request)  # checks the CSRF token of a form post
     form = await request.form() if request.method == "POST" else None
     if form is not None:  # a change this session makes may change its own tasks: count again
-        getattr(request.app.state, "menu_counts", {}).pop(
-            getattr(request.state, "session_token", None) or str(subject.account_id), None
-        )
+        menu.forget(request, subject)
     csrf = getattr(request.state, "csrf_token", "")
     return Ui(request, subject, get_ctx(request).deps, csrf, form)
 
