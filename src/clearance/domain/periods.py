@@ -40,3 +40,9 @@ def add_months(value: D, months: int) -> D:
     return value.replace(
         year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1])
     )
+
+
+def jst_today(now: dt.datetime) -> dt.date:
+    """ "Today" for every date rule: the date in Japan, not in UTC (between 00:00 and 09:00 JST
+    the UTC date is still yesterday's)."""
+    return now.astimezone(JST).date()

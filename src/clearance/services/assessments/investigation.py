@@ -15,7 +15,7 @@ from clearance.authz.model import Action, Subject
 from clearance.domain.assessment import Assessment, Command, Status
 from clearance.domain.casefile import QuestionnaireSection, VettingKind
 from clearance.domain.errors import FieldProblem, InvalidTransition, ValidationFailed
-from clearance.domain.periods import years_before
+from clearance.domain.periods import jst_today, years_before
 from clearance.domain.questionnaire import SECTIONS
 from clearance.services.assessments.common import (
     add_vetting,
@@ -115,7 +115,7 @@ def record_inquiry(
                "date": on.isoformat(), "outcome": _text(outcome, "outcome", problems)}  # fmt: skip
     if matter not in range(1, 8):
         problems.append(FieldProblem("matter", "Choose a matter from 1 to 7.", "choice"))
-    _past_date(on, "date", deps.clock.now().date(), problems)
+    _past_date(on, "date", jst_today(deps.clock.now()), problems)
     if problems:
         raise ValidationFailed("The inquiry has problems; see the list.", tuple(problems))
     with deps.uow() as uow:
@@ -143,7 +143,7 @@ def record_interview(
 ) -> Assessment:
     problems: list[FieldProblem] = []
     content = {"held_on": held_on.isoformat(), "summary": _text(summary, "summary", problems)}
-    _past_date(held_on, "held_on", deps.clock.now().date(), problems)
+    _past_date(held_on, "held_on", jst_today(deps.clock.now()), problems)
     if problems:
         raise ValidationFailed("The interview record has problems; see the list.", tuple(problems))
     return _step(deps, actor, assessment_id, Command.RECORD_INTERVIEW, VettingKind.INTERVIEW,

@@ -18,6 +18,7 @@ from clearance.authz.model import Action, Subject
 from clearance.domain.assessment import Assessment, Command, Status
 from clearance.domain.casefile import AssessmentEvent, VettingKind
 from clearance.domain.errors import Conflict, FieldProblem, InvalidTransition, ValidationFailed
+from clearance.domain.periods import jst_today
 from clearance.domain.questionnaire import SECTIONS, changed_paths, check_complete, check_shape
 from clearance.services.assessments.common import add_vetting, load, person_key, seal, transition
 from clearance.services.assessments.vetting import check_purpose, opened_sections
@@ -148,7 +149,7 @@ def confirm_section(
 
 def _problems(deps: Deps, uow: UnitOfWork, a: Assessment) -> list[FieldProblem]:
     answers = opened_sections(deps, uow, a)
-    problems = check_complete(answers, today=deps.clock.now().date())
+    problems = check_complete(answers, today=jst_today(deps.clock.now()))
     for s in uow.cases.sections(a.id):
         if s.carried_over and not s.confirmed:
             problems.append(FieldProblem(s.section, "Confirm this section from your previous "

@@ -18,6 +18,7 @@ from clearance.domain.errors import Conflict, FieldProblem, NotFound, Validation
 from clearance.domain.model import Person, new_id
 from clearance.domain.organisations import OrgKind
 from clearance.domain.people import check_person_fields
+from clearance.domain.periods import jst_today
 from clearance.services.assessments import invitations
 from clearance.services.assessments.common import created, load, transition
 from clearance.services.context import Deps
@@ -214,7 +215,7 @@ def import_roster_csv(
     employees, record their listing consent, and submit them as one roster."""
     operator_id = actor.org_id
     rows, problems = _parse_csv(text)
-    today = deps.clock.now().date()
+    today = jst_today(deps.clock.now())
     with deps.uow() as uow:
         decision = authorize(
             deps, uow, actor, Action.ROSTER_SUBMIT,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from fastapi.responses import Response
 from fpdf import FPDF
@@ -103,7 +104,15 @@ class Document:
 
 def response(body: bytes, filename: str) -> Response:
     return Response(body, media_type="application/pdf",
-                    headers={"content-disposition": f'inline; filename="{filename}"'})  # fmt: skip
+                    headers={"content-disposition": disposition("inline", filename)})  # fmt: skip
+
+
+def disposition(kind: str, filename: str) -> str:
+    """A Content-Disposition any name fits in (RFC 6266): an ASCII fallback for old clients and
+    the name itself in UTF-8. A header is Latin-1, so 「経産安第12号」 put there as is was a 500."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
+                       for c in filename)  # fmt: skip
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _date(value: Any) -> str:
