@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -250,6 +252,9 @@ def test_handler_register_and_overdue_training(world: World) -> None:
     f = world.f
     r = f.c.get("/api/v1/handlers/register", headers=f.h("sakura.security"))
     assert r.status_code == 200 and "田中,花子,開発部" in r.text and ",yes," in r.text
+    assert r.content.startswith("\ufeff".encode())  # opens in Excel on Japanese Windows
+    [row] = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert row["start"] == (world.f.clock.now() + dt.timedelta(hours=9)).date().isoformat()
     f.wait(days=400)
     r = f.c.get("/api/v1/handlers/register", headers=f.h("sakura.security"))
     assert ",no,training_overdue" in r.text

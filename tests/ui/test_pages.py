@@ -34,7 +34,7 @@ PAGES = {
 }  # fmt: skip
 # Latin text a Japanese page may show: product and format names, the language link, user names,
 # codes and identifiers (anything with a digit, dot, hyphen or underscore is data, not prose).
-ALLOWED = {"Clearance", "English", "PDF", "CSV", "JSON", "API", "UTC", "UTF", "TOTP", "SNS", "CESI",
+ALLOWED = {"Clearance", "English", "PDF", "CSV", "Excel", "JSON", "API", "UTC", "UTF", "TOTP", "SNS", "CESI",
            "SDS", "family_name", "given_name", "family_name_kana", "given_name_kana",
            "date_of_birth", "listing_consent_date", "dispatching_employer_code", "openapi"}  # fmt: skip
 
@@ -143,9 +143,16 @@ def test_roster_upload_previews_every_error_and_imports_nothing(
     assert 'id="preview"' in r.text and "確認結果：取り込みは行われていません" in r.text
     assert r.text.count('class="invalid"') == 1 and "date_of_birth" in r.text
     assert "山田" not in b.get("/employees").split('id="employees"')[1].split("</table>")[0]
+    # Excel on Japanese Windows saves Shift_JIS (CP932): read as such, and said so.
+    r = b.post("/employees/roster-import", {"agency_id": flow.orgs["METI"]}, expect=422,
+               files={"file": ("roster.csv", bad.encode("cp932"), "text/csv")})  # fmt: skip
+    assert "Shift_JIS (CP932) として読み込みました" in r.text and "木村" in r.text
+    r = b.post("/employees/roster-import", {"agency_id": flow.orgs["METI"]}, expect=422,
+               files={"file": ("roster.csv", b"\xff\xfe\x00\x81bad", "text/csv")})  # fmt: skip
+    assert "UTF-8又はShift_JIS" in r.text
     good = header + "山田,太郎,ヤマダ,タロウ,1990-01-01,2026-03-01\n"
     b.post("/employees/roster-import", {"agency_id": flow.orgs["METI"]},
-           files={"file": ("roster.csv", good.encode(), "text/csv")})  # fmt: skip
+           files={"file": ("roster.csv", "\ufeff".encode() + good.encode(), "text/csv")})  # fmt: skip
     listing = b.get("/employees")
     assert (
         "山田 太郎" in listing and "実施中" in listing

@@ -207,6 +207,22 @@ def _read_csv(text: str) -> tuple[list[dict[str, str]], list[FieldProblem]]:
     return rows, problems
 
 
+ENCODINGS = (("utf-8-sig", "UTF-8"), ("cp932", "Shift_JIS (CP932)"))
+
+
+def decode_csv(raw: bytes) -> tuple[str, str]:
+    """The text of an uploaded roster and the encoding it was found in: UTF-8 (with or without a
+    byte-order mark), or Shift_JIS / CP932, which Excel on Japanese Windows saves. Anything else is
+    refused with a field problem rather than guessed."""
+    for codec, name in ENCODINGS:
+        try:
+            return raw.decode(codec), name
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed("Save the file as CSV in UTF-8 or Shift_JIS.", (
+        FieldProblem("file", "The file is neither UTF-8 nor Shift_JIS text.", "encoding"),))  # fmt: skip
+
+
 def import_roster_csv(
     deps: Deps, actor: Subject, *, agency_id: uuid.UUID, text: str
 ) -> ImportResult:

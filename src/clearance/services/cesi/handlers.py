@@ -22,7 +22,7 @@ from clearance.domain.designation import Designation
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import Person, new_id
 from clearance.domain.organisations import Role
-from clearance.domain.periods import add_months
+from clearance.domain.periods import add_months, jst_today
 from clearance.domain.records import (
     DEFAULT_MODULES,
     STATEMENT_VERSION,
@@ -244,6 +244,7 @@ def register(
 
 
 def register_csv(lines: list[RegisterLine]) -> str:
+    """The register as CSV for Excel: a byte-order mark, and dates in Japan time."""
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["designation_id", "family_name", "given_name", "department", "start", "end",
@@ -251,9 +252,10 @@ def register_csv(lines: list[RegisterLine]) -> str:
     for line in lines:
         h = line.handler
         w.writerow([h.designation_id, line.person.family_name, line.person.given_name,
-                    h.department or "", h.start.isoformat(), h.end.isoformat() if h.end else "",
+                    h.department or "", jst_today(h.start).isoformat(),
+                    jst_today(h.end).isoformat() if h.end else "",
                     "yes" if line.active else "no", " ".join(line.blocked_by)])  # fmt: skip
-    return out.getvalue()
+    return "\ufeff" + out.getvalue()  # Excel on Japanese Windows needs the mark to read UTF-8
 
 
 @dataclass(frozen=True)

@@ -118,4 +118,8 @@ def as_csv(report: AnnualReport) -> str:
     w.writerow(["year", "section", "agency_code", "agency", "figure", "breakdown", "count"])
     for r in report.rows:
         w.writerow([report.year, r.section, r.agency_code, r.agency, r.key, r.sub, r.count])
-    return out.getvalue()
+    return BOM + out.getvalue()
+
+
+# Excel on Japanese Windows reads a CSV without a byte-order mark as Shift_JIS and garbles it.
+BOM = "\ufeff"

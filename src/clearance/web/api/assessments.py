@@ -10,7 +10,6 @@ from fastapi import APIRouter, Body, Request
 from starlette.concurrency import run_in_threadpool
 
 from clearance.domain.assessment import Status
-from clearance.domain.errors import FieldProblem, ValidationFailed
 from clearance.services import tasks
 from clearance.services.assessments import (
     adjudication,
@@ -94,15 +93,9 @@ def submit_roster(body: s.RosterIn, subject: CurrentSubject, deps: DepsDep) -> s
 async def import_roster(
     request: Request, subject: CurrentSubject, deps: DepsDep, agency_id: uuid.UUID
 ) -> s.RosterOut:
-    """Upload a roster as CSV (UTF-8, header row; columns in ``roster.CSV_COLUMNS``). Every bad
+    """Upload a roster as CSV (UTF-8 with or without a byte-order mark, or Shift_JIS; header row; columns in ``roster.CSV_COLUMNS``). Every bad
     row is reported; nothing is imported unless every row is valid."""
-    raw = await request.body()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValidationFailed(
-            "The file is not UTF-8 text.", (FieldProblem("body", "Save the CSV as UTF-8."),)
-        ) from None
+    text, _encoding = roster.decode_csv(await request.body())
     result = await run_in_threadpool(
         roster.import_roster_csv, deps, subject, agency_id=agency_id, text=text
     )

@@ -91,6 +91,13 @@ def submit_roster(u: UiDep) -> Response:
     return done("/employees", "submitted")
 
 
+def _shown(raw: bytes) -> tuple[str, str]:
+    try:
+        return roster.decode_csv(raw)
+    except ValidationFailed:
+        return raw.decode("utf-8", "replace"), ""
+
+
 def _rows(text: str) -> list[dict[str, Any]]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     return [{"n": n, "cells": row} for n, row in enumerate(reader)][:1001]
@@ -104,16 +111,13 @@ async def import_csv(u: UiDep, file: UploadFile | None = None) -> Response:
         if not raw:
             u.problems.append(FieldProblem("file", "Choose a CSV file.", "required"))
         u.check()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValidationFailed("Save the file as UTF-8 CSV.", (
-                FieldProblem("file", "The file is not UTF-8 text.", "invalid"),)) from None  # fmt: skip
+        text, encoding = roster.decode_csv(raw)
         # The import is synchronous database work: off the event loop, like the API's.
         result = await run_in_threadpool(roster.import_roster_csv, u.deps, u.subject,
                                          agency_id=agency, text=text)  # fmt: skip
     except ValidationFailed as exc:
-        rows = _rows(raw.decode("utf-8", "replace")) if raw else []
+        shown, encoding = _shown(raw)
+        rows = _rows(shown) if raw else []
         bad: dict[int, list[FieldProblem]] = {}
         for p in exc.problems:
             parts = p.field.split(".")
@@ -121,7 +125,7 @@ async def import_csv(u: UiDep, file: UploadFile | None = None) -> Response:
                 bad.setdefault(int(parts[1]), []).append(p)
         for r in rows:
             r["problems"] = bad.get(r["n"], [])
-        return u.failed(lambda ui, **kw: employees_page(ui, rows, **kw), exc)
+        return u.failed(lambda ui, **kw: employees_page(ui, rows, encoding=encoding, **kw), exc)
     except ClearanceError as exc:
         return u.failed(employees_page, exc)
     return done(f"/employees?imported={len(result.assessments)}", "submitted")

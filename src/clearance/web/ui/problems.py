@@ -31,6 +31,7 @@ PROBLEM = {
     "cancelled": N_("This has been cancelled."),
     "duplicate": N_("The same person appears twice."),
     "unknown": N_("Not found."),
+    "encoding": N_("Save the file as CSV in UTF-8 or Shift_JIS (Excel: CSV UTF-8, or CSV)."),
     "not_found": N_("Not found."),
     "backdated": N_("The start may not be more than a month in the past."),
     "term_too_long": N_(
