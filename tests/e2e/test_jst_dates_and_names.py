@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import uuid
 from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from clearance.domain.designation import Designation, add_years, day_start
 from tests.conftest import FakeClock
 from tests.e2e.flows import Flow
 from tests.ui.browserless import Browser
@@ -66,3 +68,30 @@ def test_a_designation_document_with_a_japanese_number_prints(
         "content-disposition"]  # fmt: skip
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(doc.content)).pages)
     assert "経産安第12号" in text
+
+
+def test_the_printed_last_day_is_the_last_day_in_force(
+    client: TestClient, clock: FakeClock
+) -> None:
+    """The form asks for the last day in force and every page prints it; the designation is in
+    force at 23:59:59 JST on that day and not at 00:00 JST the next. Five years from the start
+    is the longest term the form accepts."""
+    b = Browser(client.app, clock, "meti.manager")
+    b.get("/designations")
+    start = (clock.now() + dt.timedelta(hours=9)).date()
+    last = add_years(start, 5) - dt.timedelta(days=1)
+    form = {"category_code": "A1", "document_number": "経産安第7号", "title": "末日の確認",
+            "marking": "mark", "start_on": start.isoformat()}  # fmt: skip
+    too_long = (last + dt.timedelta(days=1)).isoformat()
+    refused = b.post("/designations", {**form, "expires_on": too_long}, expect=422).text
+    assert "有効期間は開始日から最長5年です" in refused
+    r = b.post("/designations", {**form, "expires_on": last.isoformat()})
+    did = uuid.UUID(r.headers["location"].split("/")[2].split("?")[0])
+    term = b.get(f"/designations/{did}").split('id="term"')[1].split("</dd>")[0]
+    assert f"{last.year}年{last.month}月{last.day}日" in term
+    with client.app.state.ctx.deps.uow() as uow:  # the rule the access decision applies
+        designation = uow.records.get(Designation, did)
+    assert designation is not None and designation.last_day == last
+    end_of_last = day_start(last) + dt.timedelta(days=1, seconds=-1)  # 23:59:59 JST
+    assert designation.in_force(end_of_last)
+    assert not designation.in_force(end_of_last + dt.timedelta(seconds=1))

@@ -61,6 +61,12 @@ class Designation:
     def in_force(self, at: dt.datetime) -> bool:
         return self.starts() <= at < self.ends()
 
+    @property
+    def last_day(self) -> dt.date:
+        """The last day in force (JST), as every page and document prints the term: the day
+        before ``expires_on``, which is exclusive (the first day no longer in force)."""
+        return self.expires_on - dt.timedelta(days=1)
+
 
 def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=JST)

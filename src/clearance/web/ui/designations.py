@@ -6,6 +6,7 @@ acknowledgement; the designation document as PDF. The inspector sees the same le
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -18,7 +19,7 @@ from clearance.domain.organisations import OrgKind, Role
 from clearance.services import directory
 from clearance.services.cesi import designations, operators
 from clearance.web.ui import labels, pdf
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, long_date, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
@@ -26,6 +27,12 @@ router = APIRouter(route_class=UiRoute, include_in_schema=False)
 def categories(u: Ui) -> list[tuple[str, str]]:
     return [(c.code, f"{c.code} {c.label_ja if u.lang == 'ja' else c.label_en}")
             for c in u.deps.regime.categories]  # fmt: skip
+
+
+def after(last_day: dt.date) -> dt.date:
+    """The form asks for the last day in force, as the pages print the term; the ledger keeps the
+    first day no longer in force (``Designation.expires_on``, exclusive)."""
+    return last_day if last_day == dt.date.min else last_day + dt.timedelta(days=1)
 
 
 def state(d: Any, now: Any) -> str:
@@ -79,7 +86,7 @@ def designate(u: UiDep) -> Response:
             u.text("document_number"),
             u.text("title"),
         )
-        marking, start, expires = u.text("marking"), u.day("start_on"), u.day("expires_on")
+        marking, start, expires = u.text("marking"), u.day("start_on"), after(u.day("expires_on"))
         if marking and marking not in {m.value for m in Marking}:
             u.problems.append(FieldProblem("marking", "Choose one of the options.", "choice"))
         u.check()
@@ -121,7 +128,7 @@ def designation_step(u: UiDep, designation_id: str, step: str) -> Response:
     d_id = path_id(designation_id, "designation")
     try:
         if step == "extension":
-            expires = u.day("expires_on")
+            expires = after(u.day("expires_on"))
             approval_on = u.date("cabinet_approval_on", required=False)
             ref = u.text("cabinet_approval_ref", required=False) or None
             u.check()
@@ -163,7 +170,7 @@ def designation_pdf(u: UiDep, designation_id: str) -> Response:
         (_t("Title"), d.title),
         (_t("Category (Act Appended Table)"), cats.get(d.category_code, d.category_code)),
         (_t("How it is indicated"), _t(labels.MARKING[d.marking.value])),
-        (_t("Term"), f"{d.start_on.isoformat()} – {d.expires_on.isoformat()}"),
+        (_t("Term"), f"{long_date(d.start_on, u.lang)} – {long_date(d.last_day, u.lang)}"),
         (_t("Status"), _t(labels.STATUS[state(d, u.deps.clock.now())])),
     ])  # fmt: skip
     doc.line(_t("Designated under Act Art. 3(1). The term is at most five years and may be "
