@@ -23,7 +23,7 @@ from clearance.web import i18n
 from clearance.web.deps import client_address, cookie_name, current_subject, get_ctx, get_deps
 from clearance.web.ui import labels
 from clearance.web.ui.core import LANG_COOKIE, local_path, render_page
-from clearance.web.ui.menu import MENU, menu_counts
+from clearance.web.ui.menu import MENU, menu_counts, task_link
 
 router = APIRouter(include_in_schema=False)
 LOGIN_CSRF = "clearance_login_csrf"
@@ -112,17 +112,6 @@ async def home(request: Request) -> Response:
                   counts=menu_counts(waiting),
                   person=subject.person_id is not None, ok=labels.OK.get(
                       request.query_params.get("ok") or ""))  # fmt: skip
-
-
-def task_link(t: tasks.Task) -> str:
-    """Straight to the form that acts on the task."""
-    if t.step == "submit_questionnaire":
-        return f"/cases/{t.assessment_id}/questionnaire"
-    if t.step in ("record_listing_consent", "submit_roster"):
-        return "/employees"
-    if t.kind == "complaint":
-        return "/complaints"
-    return f"/cases/{t.assessment_id}#step-{t.step}"
 
 
 @router.get("/lang/{lang}")

@@ -11,17 +11,16 @@ anything from the file (the link needs a log-in). Imports: domain, services (con
 from __future__ import annotations
 
 import contextlib
-import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.assessment import Assessment, Command
-from clearance.domain.errors import Conflict, FieldProblem, InfrastructureError, ValidationFailed
+from clearance.domain.errors import Conflict, FieldProblem, ValidationFailed
 from clearance.domain.model import new_id
 from clearance.domain.oversight import Invitation, InvitationKind, PersonContact
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, record
-from clearance.services.oversight.reminders import EMAIL, LEASE
+from clearance.services.oversight.reminders import EMAIL, Mail, send_outbox
 from clearance.services.ports import UnitOfWork
 
 K = InvitationKind
@@ -116,56 +115,18 @@ class Delivery:
     emailed: int
 
 
-def _claim(deps: Deps, worker: str, invitation_id: uuid.UUID) -> Invitation | None:
-    with deps.uow() as uow:
-        i = uow.records.get(Invitation, invitation_id)
-        now = deps.clock.now()
-        if i is None or i.sent_at is not None or (i.claimed_until and i.claimed_until > now):
-            return None
-        claimed = replace(i, claimed_until=now + LEASE, claimed_by=worker,
-                          attempts=i.attempts + 1, version=i.version + 1)  # fmt: skip
-        try:
-            uow.records.update(claimed, expected_version=i.version)
-            uow.commit()
-        except Conflict:
-            return None
-        return claimed
-
-
 def deliver(deps: Deps, actor: Subject, *, worker: str, base_url: str = "",
             limit: int = 500) -> Delivery:  # fmt: skip
     """E-mail the unsent invitations of people who gave an address; the others are marked
-    delivered in the application only. A refused e-mail stays unsent for the next run."""
-    with deps.uow() as uow:
-        decision = authorize(deps, uow, actor, Action.JOBS_RUN, Resource("jobs"))
-        pending = [i.id for i in uow.records.find(Invitation, sent_at=None, order="created_at",
-                                                  limit=limit)]  # fmt: skip
-    sent = emailed = 0
-    for iid in pending:
-        i = _claim(deps, worker, iid)
-        if i is None:
-            continue
+    delivered in the application only (the reminders' outbox mechanism)."""
+
+    def mail(i: Invitation) -> Mail:
         with deps.uow() as uow:
             contact = uow.records.get(PersonContact, i.person_id)
-        to = contact.email if contact and deps.mailer.enabled else None
-        error = None
-        if to:
-            subject, body = MAIL[i.kind]
-            try:
-                deps.mailer.send(to=to, subject=f"Clearance: {subject}",
-                                 body=f"{body}\n\n{base_url}{link(i)}",
-                                 message_id=f"<invitation-{i.id}@clearance>")  # fmt: skip
-            except InfrastructureError as exc:
-                error = str(exc)[:500]
-        with deps.uow() as uow:
-            done = replace(i, version=i.version + 1, claimed_until=None, last_error=error,
-                           sent_at=None if error else deps.clock.now(), emailed_to=to)  # fmt: skip
-            uow.records.update(done, expected_version=i.version)
-            if not error:
-                record(deps, uow, actor, Action.JOBS_RUN, f"invitation:{i.id}", decision,
-                       payload={"command": "deliver", "kind": i.kind.value,
-                                "emailed": to is not None})  # fmt: skip
-            uow.commit()
-        sent += error is None
-        emailed += error is None and to is not None
-    return Delivery(sent, emailed)
+        subject, body = MAIL[i.kind]
+        return Mail(contact.email if contact else None, f"Clearance: {subject}",
+                    f"{body}\n\n{base_url}{link(i)}", f"<invitation-{i.id}@clearance>")  # fmt: skip
+
+    done = send_outbox(deps, actor, cls=Invitation, worker=worker, limit=limit, mail=mail,
+                       target=lambda i: f"invitation:{i.id}")  # fmt: skip
+    return Delivery(len(done), sum(1 for i in done if i.emailed_to is not None))

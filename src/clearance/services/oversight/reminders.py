@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from clearance.authz.model import Action, Resource, Subject
 from clearance.domain.designation import Designation
@@ -31,6 +33,7 @@ from clearance.services.guard import authorize, record
 from clearance.services.ports import UnitOfWork
 
 LEASE = dt.timedelta(minutes=5)
+Row = TypeVar("Row", bound=Any)  # an outbox row: sent_at, claimed_until, attempts, version, kind
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -114,9 +117,11 @@ def generate(deps: Deps, actor: Subject) -> int:
     return added
 
 
-def _claim(deps: Deps, worker: str, reminder_id: uuid.UUID) -> Reminder | None:
+def claim(deps: Deps, worker: str, cls: type[Row], row_id: uuid.UUID) -> Row | None:
+    """Take one outbox row (a reminder or a person's invitation) for this worker: an optimistic
+    version check plus a lease, so two workers never send the same row."""
     with deps.uow() as uow:
-        r = uow.records.get(Reminder, reminder_id)
+        r = uow.records.get(cls, row_id)
         now = deps.clock.now()
         if r is None or r.sent_at is not None or (r.claimed_until and r.claimed_until > now):
             return None
@@ -130,25 +135,40 @@ def _claim(deps: Deps, worker: str, reminder_id: uuid.UUID) -> Reminder | None:
         return claimed
 
 
-def deliver(deps: Deps, actor: Subject, *, worker: str, limit: int = 500) -> int:
-    """Send unsent reminders; returns how many this worker sent."""
+def _claim(deps: Deps, worker: str, reminder_id: uuid.UUID) -> Reminder | None:
+    return claim(deps, worker, Reminder, reminder_id)
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str | None  # None: shown in the application only
+    subject: str
+    body: str
+    message_id: str
+
+
+def send_outbox(
+    deps: Deps, actor: Subject, *, cls: type[Row], worker: str, limit: int,
+    mail: Callable[[Row], Mail], target: Callable[[Row], str],
+) -> list[Row]:  # fmt: skip
+    """Deliver the unsent rows of one outbox: claim each, e-mail it when it has an address, and
+    mark it sent with its audit entry; a refused e-mail stays unsent for the next run. Returns the
+    rows this worker delivered."""
     with deps.uow() as uow:
         decision = authorize(deps, uow, actor, Action.JOBS_RUN, Resource("jobs"))
-        pending = [r.id for r in uow.records.find(Reminder, sent_at=None, order="created_at",
+        pending = [r.id for r in uow.records.find(cls, sent_at=None, order="created_at",
                                                   limit=limit)]  # fmt: skip
-    sent = 0
+    delivered = []
     for rid in pending:
-        r = _claim(deps, worker, rid)
+        r = claim(deps, worker, cls, rid)
         if r is None:
             continue
-        with deps.uow() as uow:
-            contact = uow.records.get(OrgContact, r.org_id)
-        to = contact.email if contact and deps.mailer.enabled else None
+        m = mail(r)
+        to = m.to if deps.mailer.enabled else None
         error = None
         if to:
             try:
-                deps.mailer.send(to=to, subject=r.subject, body=r.body,
-                                 message_id=f"<reminder-{r.id}@clearance>")  # fmt: skip
+                deps.mailer.send(to=to, subject=m.subject, body=m.body, message_id=m.message_id)
             except InfrastructureError as exc:
                 error = str(exc)[:500]
         with deps.uow() as uow:
@@ -156,12 +176,27 @@ def deliver(deps: Deps, actor: Subject, *, worker: str, limit: int = 500) -> int
                            sent_at=None if error else deps.clock.now(), emailed_to=to)  # fmt: skip
             uow.records.update(done, expected_version=r.version)
             if not error:
-                record(deps, uow, actor, Action.JOBS_RUN, f"reminder:{r.id}", decision,
+                record(deps, uow, actor, Action.JOBS_RUN, target(r), decision,
                        payload={"command": "deliver", "kind": r.kind.value,
                                 "emailed": to is not None})  # fmt: skip
             uow.commit()
-        sent += error is None
-    return sent
+        if error is None:
+            delivered.append(done)
+    return delivered
+
+
+def deliver(deps: Deps, actor: Subject, *, worker: str, limit: int = 500) -> int:
+    """Send unsent reminders to the organisation's contact address; returns how many this worker
+    sent."""
+
+    def mail(r: Reminder) -> Mail:
+        with deps.uow() as uow:
+            contact = uow.records.get(OrgContact, r.org_id)
+        return Mail(contact.email if contact else None, r.subject, r.body,
+                    f"<reminder-{r.id}@clearance>")  # fmt: skip
+
+    return len(send_outbox(deps, actor, cls=Reminder, worker=worker, limit=limit, mail=mail,
+                           target=lambda r: f"reminder:{r.id}"))  # fmt: skip
 
 
 def for_my_org(deps: Deps, actor: Subject, *, limit: int = 100) -> list[Reminder]:

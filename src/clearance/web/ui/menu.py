@@ -55,16 +55,22 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
 )  # fmt: skip
 
 
+def task_link(t: tasks.Task) -> str:
+    """Straight to the form that acts on the task (the home page's links)."""
+    if t.step == "submit_questionnaire":
+        return f"/cases/{t.assessment_id}/questionnaire"
+    if t.step in ("record_listing_consent", "submit_roster"):
+        return "/employees"
+    if t.kind == "complaint":
+        return "/complaints"
+    return f"/cases/{t.assessment_id}#step-{t.step}"
+
+
 def menu_counts(waiting: tasks.TaskList) -> dict[str, int]:
-    """How many tasks wait behind each menu item (the same list as the home page's)."""
+    """How many tasks wait behind each menu item: the item whose page the task's link opens."""
     counts: dict[str, int] = {}
     for t in waiting.items:
-        if t.kind == "complaint":
-            path = "/complaints"
-        elif t.step in ("record_listing_consent", "submit_roster"):
-            path = "/employees"
-        else:
-            path = "/cases"
+        path = "/" + task_link(t).split("/")[1].split("#")[0]
         counts[path] = counts.get(path, 0) + 1
     return counts
 
