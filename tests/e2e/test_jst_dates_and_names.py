@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
+from clearance.domain.dates import wareki
 from clearance.domain.designation import Designation, add_years, day_start
 from tests.conftest import FakeClock
 from tests.e2e.flows import Flow
@@ -88,7 +89,7 @@ def test_the_printed_last_day_is_the_last_day_in_force(
     r = b.post("/designations", {**form, "expires_on": last.isoformat()})
     did = uuid.UUID(r.headers["location"].split("/")[2].split("?")[0])
     term = b.get(f"/designations/{did}").split('id="term"')[1].split("</dd>")[0]
-    assert f"{last.year}年{last.month}月{last.day}日" in term
+    assert wareki(last) in term  # 和暦, as every Japanese page prints dates
     with client.app.state.ctx.deps.uow() as uow:  # the rule the access decision applies
         designation = uow.records.get(Designation, did)
     assert designation is not None and designation.last_day == last

@@ -67,6 +67,8 @@ class Action(StrEnum):
     INSPECTION_RESPOND = "inspection:respond"
     JOBS_RUN = "jobs:run"
     OPERATOR_APPLY = "operator:apply"
+    DOCUMENT_ISSUE = "document:issue"  # recorded when a document is first printed or reissued
+    DOCUMENT_SETTINGS = "document:settings"  # the issuer profile: number form, title, 教示
     OPERATOR_CERTIFY = "operator:certify"
     OPERATOR_READ = "operator:read"
     ORGANISATION_CREATE = "organisation:create"

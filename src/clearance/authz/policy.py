@@ -296,9 +296,15 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
         Scope.OWN_ORG,
     ),
     _allow(
+        "documents-of-own-org",  # reissue (再交付) a document the organisation issued
+        ORG_ROLES - {Role.SYSTEM_ADMIN, Role.STATISTICS_VIEWER},
+        {Action.DOCUMENT_ISSUE},
+        Scope.OWN_ORG,
+    ),
+    _allow(
         "contact-of-own-org",
         ORG_ADMINS | {Role.SECURITY_OFFICER, Role.CESI_MANAGER},
-        {Action.CONTACT_MANAGE},
+        {Action.CONTACT_MANAGE, Action.DOCUMENT_SETTINGS},
         Scope.OWN_ORG,
     ),
     _allow(
@@ -307,6 +313,7 @@ DEFAULT_POLICY: tuple[Rule, ...] = (
         {
             Action.JOBS_RUN,
             Action.CONTACT_MANAGE,
+            Action.DOCUMENT_SETTINGS,
             Action.REPORT_READ,
             Action.BACKUP_CREATE,
             Action.BACKUP_RESTORE,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum, unique
 
 from clearance.domain.errors import FieldProblem
-from clearance.domain.periods import JST, years_before
+from clearance.domain.periods import JST, term_end, years_before
 
 
 @unique
@@ -86,10 +86,11 @@ class TermRules:
 def check_initial_term(start: dt.date, expires: dt.date, rules: TermRules) -> list[FieldProblem]:
     if expires <= start:
         return [FieldProblem("expires_on", "The expiry must be after the start.", "date_order")]
-    if expires > add_years(start, rules.max_term_years):
+    limit = term_end(start, rules.max_term_years)
+    if expires > limit:
         return [FieldProblem(
-            "expires_on", f"A term is at most {rules.max_term_years} years (until "
-            f"{add_years(start, rules.max_term_years)}).", "term_too_long")]  # fmt: skip
+            "expires_on", f"A term is at most {rules.max_term_years} years (last day "
+            f"{limit - dt.timedelta(days=1)}).", "term_too_long")]  # fmt: skip
     return []
 
 
@@ -111,13 +112,13 @@ def check_extension(
     if new_expiry <= d.expires_on:
         problems.append(FieldProblem("expires_on", "An extension must move the expiry later.",
                                      "date_order"))  # fmt: skip
-    elif new_expiry > add_years(d.expires_on, rules.max_extension_years):
+    elif new_expiry > term_end(d.expires_on, rules.max_extension_years):
         problems.append(FieldProblem(
             "expires_on", f"Each extension is at most {rules.max_extension_years} years.",
             "extension_too_long"))  # fmt: skip
-    cap = add_years(d.start_on, rules.total_cap_years)
+    cap = term_end(d.start_on, rules.total_cap_years)
     if new_expiry > cap and not cabinet_approval:
         problems.append(FieldProblem(
-            "cabinet_approval_on", f"Beyond {rules.total_cap_years} years in total (after {cap}) "
+            "cabinet_approval_on", f"Beyond {rules.total_cap_years} years in total (last day {cap - dt.timedelta(days=1)}) "
             "a Cabinet approval (date and reference) is required.", "cabinet_approval_required"))  # fmt: skip
     return problems

@@ -33,6 +33,21 @@ def period_end(start: dt.datetime, years: int) -> dt.datetime:
     return dt.datetime(end_day.year, end_day.month, end_day.day, tzinfo=JST).astimezone(dt.UTC)
 
 
+def term_end(first_day: dt.date, years: int) -> dt.date:
+    """Exclusive end (the first day no longer in force) of a term of ``years`` whose first day is
+    ``first_day`` and counted (it starts at 00:00, Civil Code Art. 140 proviso).
+
+    Art. 143(2): the term ends on the day before the corresponding day ``years`` later; where the
+    last month has no corresponding day (29 February), on that month's last day. So a term from
+    29 February 2028 may run through 28 February 2033 (exclusive end 1 March 2033), not only
+    through 27 February as a plain "same day, or the 28th" would give.
+    """
+    try:
+        return first_day.replace(year=first_day.year + years)
+    except ValueError:  # 29 February in a common year: the period ends on the month's last day
+        return dt.date(first_day.year + years, 3, 1)
+
+
 def add_months(value: D, months: int) -> D:
     """The same day ``months`` later, or the month's last day when it has no such day."""
     years, index = divmod(value.month - 1 + months, 12)
@@ -40,6 +55,15 @@ def add_months(value: D, months: int) -> D:
     return value.replace(
         year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1])
     )
+
+
+def months_end(start: dt.datetime, months: int) -> dt.datetime:
+    """End (exclusive) of a period of ``months`` counted from the day of ``start`` in Japan time,
+    as ``period_end`` counts years: valid through the corresponding day ``months`` later (or that
+    month's last day), so the last valid day is a whole day, as printed."""
+    local = start.astimezone(JST).date()
+    end_day = add_months(local, months) + dt.timedelta(days=1)
+    return dt.datetime(end_day.year, end_day.month, end_day.day, tzinfo=JST).astimezone(dt.UTC)
 
 
 def jst_today(now: dt.datetime) -> dt.date:

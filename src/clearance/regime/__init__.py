@@ -53,7 +53,21 @@ class Matter(_Strict):
     source: str
 
 
+FAMILIES = {
+    "A": ("基幹インフラ役務の提供体制に特化した情報",
+          "Information specific to the provision of core infrastructure services"),
+    "B": ("重要物資のサプライチェーンに特化した情報",
+          "Information specific to the supply chains of critical goods"),
+    "C": ("基幹インフラ役務と重要物資のサプライチェーンの双方に関する情報",
+          "Information on both core infrastructure services and supply chains of critical goods"),
+}  # fmt: skip
+
+
 class Category(_Strict):
+    """One of the 19 items (細目) of the operational standards. ``placeholder`` marks an item whose
+    wording could not be confirmed from public text: it is offered by its family only and never
+    printed as such (a document prints the family and the designation's own title)."""
+
     code: str = Field(pattern=r"^[ABC][0-9]{1,2}$")
     family: str = Field(pattern=r"^[ABC]$")
     label_ja: str
@@ -61,6 +75,23 @@ class Category(_Strict):
     placeholder: bool = False
     status: Status
     source: str
+
+    def label(self, lang: str) -> str:
+        return self.label_ja if lang == "ja" else self.label_en
+
+    def family_label(self, lang: str) -> str:
+        ja, en = FAMILIES[self.family]
+        return ja if lang == "ja" else en
+
+    def printed(self, lang: str, title: str) -> str:
+        """What a document prints: the item, or for an unconfirmed one its family and ``title``."""
+        if not self.placeholder:
+            return self.label(lang)
+        return (
+            f"{self.family_label(lang)}（{title}）"
+            if lang == "ja"
+            else (f"{self.family_label(lang)} ({title})")
+        )
 
 
 class Penalty(_Strict):
@@ -83,6 +114,17 @@ class Guidance(_Strict):
     source: str = Field(min_length=1)
 
 
+class Citation(_Strict):
+    """The legal basis a document cites, in the words it prints (法第13条第1項 / Act Art. 13(1)).
+    Kept here with its status because Arts. 13-17 are expected from the SDS parallel, not read."""
+
+    key: str
+    ja: str
+    en: str
+    status: Status
+    source: str = Field(min_length=1)
+
+
 class Regime(_Strict):
     schema_version: int
     regime: str
@@ -93,6 +135,7 @@ class Regime(_Strict):
     categories: list[Category]
     penalties: list[Penalty]
     guidance: list[Guidance] = []
+    citations: list[Citation] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> Regime:
@@ -119,6 +162,11 @@ class Regime(_Strict):
             return ""
         numbers = {k: str(p.value) for k, p in self.parameters.items()}
         return (g.ja if lang == "ja" else g.en).format_map(numbers)
+
+    def cite(self, key: str, lang: str) -> str:
+        """The printed citation for ``key`` ("" if the regime file has none)."""
+        c = next((c for c in self.citations if c.key == key), None)
+        return "" if c is None else (c.ja if lang == "ja" else c.en)
 
     def value(self, name: str) -> Any:
         return self.parameters[name].value

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from clearance.authz.model import Action, Resource, Subject
 from clearance.domain.errors import Conflict
 from clearance.domain.organisations import OrgKind, Role
-from clearance.services import directory
+from clearance.services import directory, documents
 from clearance.services.context import Deps
 from clearance.services.guard import authorize
 
@@ -93,6 +93,20 @@ def demo_totp_secret(username: str) -> str:
     return base64.b32encode(digest).decode()
 
 
+# How each demo organisation numbers and signs its documents (fictional office holders).
+PROFILES: dict[str, dict[str, str]] = {
+    "METI": {"number_format": "経産安第{n}号", "title_ja": "経済産業大臣",
+             "title_en": "Minister of Economy, Trade and Industry", "name_ja": "経済 一郎",
+             "name_en": "Ichiro Keizai",
+             "complaints_ja": "経済産業大臣（経済産業省 大臣官房 経済安全保障室 気付）",
+             "complaints_en": "the Minister of Economy, Trade and Industry (c/o Economic "
+                              "Security Office, Minister's Secretariat)"},
+    "SAKURA-HI": {"number_format": "さくら保第{n}号", "title_ja": "代表取締役社長",
+                  "title_en": "President and Representative Director", "name_ja": "桜井 健一",
+                  "name_en": "Kenichi Sakurai"},
+}  # fmt: skip
+
+
 def seed(deps: Deps, actor: Subject) -> list[DemoAccount]:
     """Create the demo world. Refuses (Conflict) when the database already has accounts."""
     with deps.uow() as uow:
@@ -116,6 +130,8 @@ def seed(deps: Deps, actor: Subject) -> list[DemoAccount]:
         )
         for f, g, fk, gk, born, emp in PEOPLE
     ]
+    for code, profile in PROFILES.items():
+        documents.set_profile(deps, actor, org_id=orgs[code].id, **profile)
     made = []
     for username, display, code, role in ACCOUNTS:
         secret = demo_totp_secret(username)

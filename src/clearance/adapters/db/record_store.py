@@ -15,6 +15,7 @@ from sqlalchemy import exc as sa_exc
 from clearance.adapters.db import tables_cesi as t
 from clearance.adapters.db import tables_ops as ops
 from clearance.domain.designation import Designation
+from clearance.domain.documents import IssuedDocument, IssuerProfile
 from clearance.domain.errors import Conflict
 from clearance.domain.oversight import (
     Inspection,
@@ -44,7 +45,8 @@ from clearance.domain.records import (
 )
 
 R = TypeVar("R")
-KEYED = frozenset({Reminder, OrgContact, JobLock, Invitation, PersonContact})
+KEYED = frozenset({Reminder, OrgContact, JobLock, Invitation, PersonContact, IssuedDocument,
+                   IssuerProfile})  # fmt: skip
 TABLES: dict[type, Table] = {
     Designation: t.designations, DesignationEvent: t.designation_events,
     Provision: t.provisions, DesignationNotice: t.designation_notices,
@@ -56,6 +58,7 @@ TABLES: dict[type, Table] = {
     Inspection: ops.inspections, WhistleReport: ops.whistle_reports, Reminder: ops.reminders,
     OrgContact: ops.org_contacts, InventoryRecord: ops.inventories, JobLock: ops.job_locks,
     Invitation: ops.invitations, PersonContact: ops.person_contacts,
+    IssuerProfile: ops.issuer_profiles, IssuedDocument: ops.issued_documents,
 }  # fmt: skip
 
 

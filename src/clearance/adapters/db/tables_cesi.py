@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, Uuid
 
-from clearance.adapters.db.tables import UTCDateTime, metadata
+from clearance.adapters.db.tables_base import UTCDateTime, metadata
 
 designations = Table(
     "designations",

@@ -1,11 +1,23 @@
 """Tables of oversight and follow-up: inspections, whistle-blowing reports, the reminder outbox,
-organisation contacts, inventories, and the person's invitations and contact address. Part of the one ``metadata`` (imported by ``tables``)."""
+organisation contacts, inventories, the person's invitations and contact address, and the official
+documents issued (issuer profiles, document numbers). Part of the one ``metadata`` (tables_base)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, LargeBinary, String, Table, Text, Uuid
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 
-from clearance.adapters.db.tables import UTCDateTime, metadata
+from clearance.adapters.db.tables_base import UTCDateTime, metadata
 
 inspections = Table(
     "inspections",
@@ -111,4 +123,38 @@ person_contacts = Table(
     Column("person_id", Uuid, ForeignKey("persons.id"), primary_key=True),
     Column("email", String(320), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+issuer_profiles = Table(
+    "issuer_profiles",
+    metadata,
+    Column("org_id", Uuid, ForeignKey("organisations.id"), primary_key=True),
+    Column("number_format", String(40), nullable=False),
+    Column("title_ja", String(100), nullable=False),
+    Column("title_en", String(100), nullable=False),
+    Column("name_ja", String(100), nullable=False),
+    Column("name_en", String(100), nullable=False),
+    Column("complaints_ja", String(300), nullable=False),
+    Column("complaints_en", String(300), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# One row per document issued: the number is unique per issuer and fiscal year, and a serial is
+# taken only by inserting here, so a rolled-back issue leaves no gap.
+issued_documents = Table(
+    "issued_documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("org_id", Uuid, ForeignKey("organisations.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("serial", Integer, nullable=True),
+    Column("number", String(100), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("issued_by", String(200), nullable=False),
+    Column("reissues", Integer, nullable=False),
+    Column("reissued_at", UTCDateTime, nullable=True),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("org_id", "fiscal_year", "serial"),
 )

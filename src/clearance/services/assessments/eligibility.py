@@ -74,8 +74,9 @@ def record_sds(
     """Record a favourable SDS result of the same agency head (an SDS reference)."""
     agency_id = agency_id or actor.org_id
     now = deps.clock.now()
+    # Stored and answered in UTC like every instant (POST and GET answer the same text).
     start = dt.datetime(sds_notified_on.year, sds_notified_on.month, sds_notified_on.day,
-                        tzinfo=JST)  # fmt: skip
+                        tzinfo=JST).astimezone(dt.UTC)  # fmt: skip
     until = period_end(start, deps.regime.years("sds_reciprocity_years"))
     problems = []
     if not reference.strip() or len(reference) > 100:

@@ -22,7 +22,7 @@ from clearance.domain.designation import Designation
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import Person, new_id
 from clearance.domain.organisations import Role
-from clearance.domain.periods import add_months, jst_today
+from clearance.domain.periods import jst_today, months_end
 from clearance.domain.records import (
     DEFAULT_MODULES,
     STATEMENT_VERSION,
@@ -102,7 +102,8 @@ def complete_training(deps: Deps, actor: Subject, record_id: uuid.UUID) -> Train
         if r.completed_at is not None:
             raise Conflict("Already completed; assign the module again for the next round.")
         now = deps.clock.now()
-        valid_until = add_months(now, int(deps.regime.value("training_validity_months")))
+        # Valid through the corresponding day (JST), a whole last day as the register prints.
+        valid_until = months_end(now, int(deps.regime.value("training_validity_months")))
         r = replace(r, completed_at=now, valid_until=valid_until)
         uow.records.update(r)
         record(deps, uow, actor, Action.TRAINING_MANAGE, f"person:{r.person_id}", decision,

@@ -15,13 +15,13 @@ from fastapi.responses import Response
 
 from clearance.domain.errors import ClearanceError, NotFound
 from clearance.domain.organisations import OrgKind, Role
-from clearance.domain.records import CERT_TRANSITIONS, CRITERIA
+from clearance.domain.records import CERT_TRANSITIONS, CRITERIA, CertStatus
 from clearance.services import audit, directory
 from clearance.services.assessments import complaints
 from clearance.services.cesi import designations, operators
-from clearance.web.ui import labels
+from clearance.web.ui import labels, notices, pdf
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
-from clearance.web.ui.designations import state
+from clearance.web.ui.designations import after, state
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
@@ -82,6 +82,18 @@ def certifications_page(u: Ui, **extra: Any) -> Response:
                     **extra)  # fmt: skip
 
 
+@router.get("/certifications/{cert_id}/notice.pdf")
+def certification_notice_pdf(u: UiDep, cert_id: str) -> Response:
+    c_id = path_id(cert_id, "certification")
+    cert = next((c for c in operators.certifications(u.deps, u.subject) if c.id == c_id), None)
+    if cert is None or cert.status is not CertStatus.CERTIFIED:
+        raise NotFound("certification", c_id)
+    org = directory.get_organisation(u.deps, u.subject, cert.operator_id)
+    body = notices.certification_notice(u, cert, operator=org.name_ja if u.lang == "ja"
+                                        else org.name_en, agency_id=cert.agency_id)  # fmt: skip
+    return pdf.response(body, f"certification-{c_id}.pdf")
+
+
 @router.get("/certifications")
 def certification_list(u: UiDep) -> Response:
     return certifications_page(u)
@@ -112,7 +124,10 @@ def certification_step(u: UiDep, cert_id: str, step: str) -> Response:
             u.check()
             operators.report_change(u.deps, u.subject, c_id, summary=summary)
         elif step == "contract":
-            reference, start, end = u.text("reference"), u.day("start_on"), u.day("end_on")
+            # The form asks for the last day in force, as the pages print it; the ledger keeps
+            # the first day no longer in force (exclusive), as for designations.
+            reference, start = u.text("reference"), u.day("start_on")
+            end = after(u.day("end_on"))
             chosen = [path_id(v, "designation") for v in u.many("designation_ids")]
             departments = [d.strip() for d in u.text("departments").split(",") if d.strip()]
             sites = [s.strip() for s in u.text("sites", required=False).split(",") if s.strip()]

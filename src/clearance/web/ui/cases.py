@@ -21,7 +21,6 @@ from clearance.domain.assessment import Outcome, Status
 from clearance.domain.errors import ClearanceError, FieldProblem, NotFound
 from clearance.domain.organisations import Role
 from clearance.domain.questionnaire import SECTIONS
-from clearance.services import directory
 from clearance.services.assessments import (
     adjudication,
     cases,
@@ -33,8 +32,7 @@ from clearance.services.assessments import (
     steps,
     vetting,
 )
-from clearance.services.context import Deps
-from clearance.web.ui import pdf
+from clearance.web.ui import notices, pdf
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, paging, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
@@ -182,18 +180,13 @@ def result_notice_pdf(u: UiDep, assessment_id: str) -> Response:
     """The notice of the result to the person (reasons included unless withheld)."""
     aid = path_id(assessment_id, "assessment")
     view = cases.get(u.deps, u.subject, aid)
-    notices = [n for n in cases.notices(u.deps, u.subject, aid) if n["kind"] == "result"
-               and n["recipient"] == "person"]  # fmt: skip
-    if not notices:
+    found = [n for n in cases.notices(u.deps, u.subject, aid) if n["kind"] == "result"
+             and n["recipient"] == "person"]  # fmt: skip
+    if not found:
         raise NotFound("notice", aid)
-    n = notices[-1]
-    body = pdf.result_notice(u, view, n, agency=_org_name(u.deps, u, view.assessment.agency_id))
+    n = found[-1]
+    body = notices.result_notice(u, view, n)
     return pdf.response(body, f"result-notice-{aid}.pdf")
-
-
-def _org_name(deps: Deps, u: Ui, org_id: uuid.UUID) -> str:
-    org = directory.get_organisation(deps, u.subject, org_id)
-    return org.name_ja if u.lang == "ja" else org.name_en
 
 
 @router.get("/me/export")

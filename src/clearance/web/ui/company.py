@@ -18,7 +18,7 @@ from clearance.domain.errors import ClearanceError, FieldProblem, ValidationFail
 from clearance.domain.organisations import OrgKind
 from clearance.services import directory
 from clearance.services.assessments import cases, roster
-from clearance.web.ui import pdf
+from clearance.web.ui import notices, pdf
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, paging, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
@@ -134,8 +134,8 @@ async def import_csv(u: UiDep, file: UploadFile | None = None) -> Response:
 @router.get("/employees/{assessment_id}/notice.pdf")
 def employer_notice_pdf(u: UiDep, assessment_id: str) -> Response:
     view = cases.get_result(u.deps, u.subject, path_id(assessment_id, "assessment"))
-    names = dict(agencies(u))
     employer = directory.get_organisation(u.deps, u.subject, u.subject.org_id or uuid.uuid4())
-    body = pdf.employer_notice(u, view, agency=names.get(str(view.agency_id), ""),
-                               employer=employer.name_ja if u.lang == "ja" else employer.name_en)  # fmt: skip
+    body = notices.employer_notice(
+        u, view, employer=employer.name_ja if u.lang == "ja" else employer.name_en
+    )
     return pdf.response(body, f"employer-notice-{view.assessment_id}.pdf")

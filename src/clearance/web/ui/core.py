@@ -19,10 +19,12 @@ from urllib.parse import quote, urlencode
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from starlette.datastructures import FormData
 
 from clearance.authz.model import Subject
+from clearance.domain import dates
+from clearance.domain.dates import long_date
 from clearance.domain.errors import (
     AuthenticationRequired,
     ClearanceError,
@@ -50,10 +52,29 @@ def environment() -> Environment:
     env.globals.update(labels=labels, label=labels.label, field_label=field_label,
                        problem_text=problem_text, sections=frozenset(SECTIONS))  # fmt: skip
     # Answers and records shown as readable JSON (Japanese as is; autoescaped as text).
-    env.filters["jst"] = lambda v, fmt="%Y-%m-%d %H:%M": _jst(v, fmt)
-    env.filters["jstdate"] = lambda v: _jst(v, "%Y-%m-%d")
+    # Dates follow the one date policy (domain.dates): 和暦 in Japanese, "2 December 2026" in
+    # English, JST; a period's exclusive end is shown as its last valid day.
+    env.filters["jst"] = lambda v, fmt="%H:%M": _jst(v, fmt)
+    env.filters["jstdate"] = pass_context(lambda c, v: dates.long_date(v, c.get("lang", "ja")))
+    env.filters["jstdatetime"] = pass_context(
+        lambda c, v: dates.long_datetime(v, c.get("lang", "ja"))
+    )
+    env.filters["lastday"] = pass_context(
+        lambda c, v: dates.long_date(dates.last_day(dates_or_none(v)), c.get("lang", "ja"))
+    )
     env.filters["jpdate"] = long_date
     return env
+
+
+def dates_or_none(value: object) -> dt.date | dt.datetime | None:
+    if isinstance(value, str):
+        try:
+            return (
+                dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+            )
+        except ValueError:
+            return None
+    return value if isinstance(value, dt.date) else None
 
 
 def _jst(value: object, fmt: str) -> str:
@@ -66,26 +87,6 @@ def _jst(value: object, fmt: str) -> str:
     if isinstance(value, dt.datetime):
         return value.astimezone(JST).strftime(fmt)
     return "" if value is None else str(value)
-
-
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")  # fmt: skip
-
-
-def long_date(value: object, lang: str) -> str:
-    """A date as people write it: 2026年12月2日 in Japanese, 2 December 2026 in English (JST)."""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return str(value)
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(JST).date()
-    if not isinstance(value, dt.date):
-        return "" if value is None else str(value)
-    if lang == "ja":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
 
 
 def field_label(path: str, gettext: Callable[[str], str], lang: str) -> str:
@@ -217,6 +218,11 @@ class Ui:
 
     def _(self, message: str) -> str:
         return translations(self.request).get(self.lang).gettext(message)
+
+    def category(self, code: str) -> str:
+        """The 細目 a designation falls under, in the page's language (never its code)."""
+        c = next((c for c in self.deps.regime.categories if c.code == code), None)
+        return c.label(self.lang) if c else ""
 
     def has(self, *roles: Role) -> bool:
         return bool(self.subject.roles & set(roles))

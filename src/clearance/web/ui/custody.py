@@ -20,7 +20,7 @@ from clearance.domain.organisations import Role
 from clearance.domain.periods import JST
 from clearance.services import directory
 from clearance.services.cesi import access, custody, designations, handlers, incidents
-from clearance.web.ui import labels, pdf
+from clearance.web.ui import labels, notices, pdf
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
@@ -184,6 +184,21 @@ def material_step(u: UiDep, material_id: str, step: str) -> Response:
     return done(f"/materials/{m_id}", "saved")
 
 
+def _designating_agency(u: Ui, designation_id: uuid.UUID) -> str:
+    """The agency that designated the material's information, addressed by the certificate: the
+    own agency's designation, or one provided to the company."""
+    if u.has(Role.SECURITY_OFFICER):
+        got = next((r for r in designations.received(u.deps, u.subject)
+                    if r.designation.id == designation_id), None)  # fmt: skip
+        agency_id = got.designation.agency_id if got else None
+    else:
+        agency_id = designations.get(u.deps, u.subject, designation_id).agency_id
+    if agency_id is None:
+        return ""
+    org = directory.get_organisation(u.deps, u.subject, agency_id)
+    return org.name_ja if u.lang == "ja" else org.name_en
+
+
 @router.get("/materials/{material_id}/destruction.pdf")
 def destruction_certificate(u: UiDep, material_id: str) -> Response:
     m, events = custody.history(u.deps, u.subject, path_id(material_id, "material"))
@@ -191,21 +206,9 @@ def destruction_certificate(u: UiDep, material_id: str) -> Response:
     if record is None:
         raise NotFound("destruction record", material_id)
     names = dict(people(u))
-    _ = u._
-    doc = pdf.Document(u, _("Certificate of destruction"))
-    doc.rows([
-        (_("Material"), f"{m.title} ({m.copy_no}/{m.copy_total})"),
-        (_("Kind"), _(labels.MATERIAL_KIND.get(m.kind, m.kind))),
-        (_("Destroyed on"), record.at.astimezone(JST).strftime("%Y-%m-%d %H:%M")),
-        (_("Method"), str(record.details.get("method", ""))),
-        (_("Destroyed by"), names.get(str(record.details.get("destroyer")), "")),
-        (_("Witness"), names.get(str(record.details.get("witness")), "")),
-        (_("Recorded by"), record.actor),
-    ])  # fmt: skip
-    doc.line(
-        _("We certify that the material above was destroyed so that it cannot be restored."), 10
-    )
-    return pdf.response(doc.bytes(), f"destruction-{m.id}.pdf")
+    body = notices.destruction(u, m, record, names, m.holder_org_id,
+                               _designating_agency(u, m.designation_id))  # fmt: skip
+    return pdf.response(body, f"destruction-{m.id}.pdf")
 
 
 # -- handlers and training ----------------------------------------------------------------------
@@ -277,15 +280,9 @@ def register_csv(u: UiDep) -> Response:
 
 @router.get("/handlers/register.pdf")
 def register_pdf(u: UiDep) -> Response:
-    _ = u._
-    doc = pdf.Document(u, _("Register of handlers"))
-    rows = [[f"{ln.person.family_name} {ln.person.given_name}", ln.handler.department or "",
-             ln.handler.start.astimezone(JST).date().isoformat(),
-             ln.handler.end.astimezone(JST).date().isoformat() if ln.handler.end else "",
-             _("Active") if ln.active else _("Blocked") + ": " + ", ".join(ln.blocked_by)]
-            for ln in handlers.register(u.deps, u.subject)]  # fmt: skip
-    doc.table([_("Name"), _("Department"), _("Start"), _("End"), _("Standing")], rows)
-    return pdf.response(doc.bytes(), "handler-register.pdf")
+    lines = handlers.register(u.deps, u.subject)
+    body = notices.handler_register(u, lines, u.subject.org_id or uuid.UUID(int=0))
+    return pdf.response(body, "handler-register.pdf")
 
 
 # -- the person's own undertaking ----------------------------------------------------------------

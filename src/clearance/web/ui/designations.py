@@ -18,15 +18,14 @@ from clearance.domain.errors import ClearanceError, FieldProblem, NotFound
 from clearance.domain.organisations import OrgKind, Role
 from clearance.services import directory
 from clearance.services.cesi import designations, operators
-from clearance.web.ui import labels, pdf
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done, long_date, path_id
+from clearance.web.ui import labels, notices, pdf
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
 
 def categories(u: Ui) -> list[tuple[str, str]]:
-    return [(c.code, f"{c.code} {c.label_ja if u.lang == 'ja' else c.label_en}")
-            for c in u.deps.regime.categories]  # fmt: skip
+    return [(c.code, c.label(u.lang)) for c in u.deps.regime.categories]
 
 
 def after(last_day: dt.date) -> dt.date:
@@ -162,18 +161,5 @@ def designation_step(u: UiDep, designation_id: str, step: str) -> Response:
 @router.get("/designations/{designation_id}/document.pdf")
 def designation_pdf(u: UiDep, designation_id: str) -> Response:
     d = designations.get(u.deps, u.subject, path_id(designation_id, "designation"))
-    _t = u._
-    cats = dict(categories(u))
-    doc = pdf.Document(u, _t("Designation of Critical Economic Security Information"))
-    doc.rows([
-        (_t("Document number"), d.document_number),
-        (_t("Title"), d.title),
-        (_t("Category (Act Appended Table)"), cats.get(d.category_code, d.category_code)),
-        (_t("How it is indicated"), _t(labels.MARKING[d.marking.value])),
-        (_t("Term"), f"{long_date(d.start_on, u.lang)} – {long_date(d.last_day, u.lang)}"),
-        (_t("Status"), _t(labels.STATUS[state(d, u.deps.clock.now())])),
-    ])  # fmt: skip
-    doc.line(_t("Designated under Act Art. 3(1). The term is at most five years and may be "
-                "extended (Art. 4). Unauthorised disclosure is punishable by imprisonment of up "
-                "to five years (Art. 22)."), 9)  # fmt: skip
-    return pdf.response(doc.bytes(), f"designation-{d.document_number}.pdf")
+    body = notices.designation(u, d, state(d, u.deps.clock.now()))
+    return pdf.response(body, f"designation-{d.document_number}.pdf")

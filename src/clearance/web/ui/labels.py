@@ -12,6 +12,21 @@ from clearance.web.ui.problems import ERROR, PROBLEM
 
 __all__ = ["ERROR", "PROBLEM"]
 
+# The result as a notice states it (Act Art. 12(1): whether the person is found not likely to leak).
+RESULT_SENTENCE = {
+    "favourable": N_("It was found that you are not likely to leak Critical Economic Security "
+                     "Information (favourable)."),
+    "unfavourable": N_("It was not found that you are not likely to leak Critical Economic "
+                       "Security Information (unfavourable)."),
+    "not_conducted": N_("The assessment was not conducted because consent was not given."),
+}  # fmt: skip
+EMPLOYER_RESULT = {
+    "favourable": N_("Favourable: the employee was found not likely to leak Critical Economic "
+                     "Security Information."),
+    "unfavourable": N_("Unfavourable."),
+    "not_conducted": N_("The assessment was not conducted because consent was not given."),
+}  # fmt: skip
+
 STATUS = {
     "listing_consent_pending": N_("Waiting for the employee's consent to listing"),
     "listing_declined": N_("Employee declined listing"),

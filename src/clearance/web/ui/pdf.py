@@ -11,23 +11,22 @@ Imports: fpdf2, services' return types, web.ui.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from fastapi.responses import Response
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 from fpdf.fonts import FontFace
 
+from clearance.domain.dates import long_date
 from clearance.domain.errors import InfrastructureError
 from clearance.domain.periods import JST
 from clearance.web.deps import get_ctx
-from clearance.web.ui import labels
-from clearance.web.ui.core import long_date
 
 if TYPE_CHECKING:
-    from clearance.services.assessments.cases import CaseView, EmployerView
-    from clearance.web.ui.answers import Matter
     from clearance.web.ui.core import Ui
 
 CANDIDATES = (
@@ -51,54 +50,128 @@ def font_path(configured: Path | None) -> Path:
     )
 
 
-class Document:
-    """A one-column official document: heading, addressee, numbered particulars, body text."""
+@dataclass(frozen=True)
+class Heading:
+    """The head of an official document (公用文): number and date at the top right, the addressee
+    at the left, the issuer at the right, then the title. ``reissued`` prints 再交付 with its date;
+    ``marking`` the 「重要経済安保情報」 marking where the document itself carries CESI."""
 
-    def __init__(self, u: Ui, title: str) -> None:
+    number: str
+    date: dt.date
+    addressee: str = ""
+    issuer: str = ""
+    reissued: dt.date | None = None
+    marking: bool = False
+
+
+class _Pdf(FPDF):
+    def __init__(self, page_label: str) -> None:
+        super().__init__(format="A4")
+        self.page_label = page_label
+
+    def footer(self) -> None:
+        # Page numbers on every page: "1 / 2" (the label is empty in Japanese: numbers only).
+        self.set_y(-12)
+        self.set_font("jp", size=8)
+        self.cell(0, 5, f"{self.page_label}{self.page_no()} / {{nb}}", align="C")
+
+
+MARGIN = 20  # mm on every side; tests check that nothing is drawn outside it
+
+
+class Document:
+    """A one-column document: heading, title, body text, particulars (記), tables, closing.
+
+    Every text is wrapped by character, so Japanese (which has no spaces) and long unbroken input
+    stay inside the margins. Without a ``Heading`` it is a working paper with its preparation
+    date (the questionnaire copy, the annual report)."""
+
+    def __init__(self, u: Ui, title: str, head: Heading | None = None) -> None:
         self.u = u
-        self.pdf = FPDF(format="A4")
+        self.lang = u.lang
+        self.pdf = _Pdf("" if u.lang == "ja" else "Page ")
         self.pdf.set_title(title)
         self.pdf.set_creator("Clearance")
         self.pdf.add_font("jp", fname=str(font_path(get_ctx(u.request).settings.pdf_font)))
-        self.pdf.set_auto_page_break(auto=True, margin=18)
+        self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        self.pdf.set_auto_page_break(auto=True, margin=MARGIN)
         self.pdf.add_page()
-        self.pdf.set_font("jp", size=9)
-        issued = u.deps.clock.now().astimezone(JST).date().isoformat()
-        self.pdf.cell(
-            0, 6, f"{u._('Issued on')} {issued}", align="R", new_x="LMARGIN", new_y="NEXT"
-        )
-        self.pdf.set_font("jp", size=16)
-        self.pdf.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT")
+        today = u.deps.clock.now().astimezone(JST).date()
+        if head is None:
+            prepared = u._("Prepared on")
+            self._right(f"{prepared} {long_date(today, u.lang)}", 9)
+        else:
+            self._heading(head)
+        self.pdf.set_font("jp", size=15)
+        self.pdf.ln(4)
+        self.pdf.multi_cell(0, 9, title, align="C", new_x="LMARGIN", new_y="NEXT",
+                            wrapmode=WrapMode.CHAR)  # fmt: skip
         self.pdf.ln(4)
 
-    def line(self, text: str, size: int = 11) -> None:
+    def _right(self, text: str, size: int = 10) -> None:
         self.pdf.set_font("jp", size=size)
-        self.pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, 6, text, align="R", new_x="LMARGIN", new_y="NEXT",
+                            wrapmode=WrapMode.CHAR)  # fmt: skip
+
+    def _heading(self, h: Heading) -> None:
+        _ = self.u._
+        if h.marking:
+            self.pdf.set_font("jp", size=11)
+            self.pdf.set_text_color(180, 0, 0)
+            self.pdf.cell(0, 7, _("Critical Economic Security Information"), border=1, align="C",
+                          new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+            self.pdf.set_text_color(0, 0, 0)
+            self.pdf.ln(2)
+        self._right(h.number if self.lang == "ja" else f"No. {h.number}", 10)
+        self._right(long_date(h.date, self.lang), 10)
+        if h.reissued is not None:
+            again, on = _("Reissued"), long_date(h.reissued, self.lang)
+            self._right(f"{again}（{on}）" if self.lang == "ja" else f"{again} ({on})", 10)
+        self.pdf.ln(3)
+        if h.addressee:
+            self.line(h.addressee, 12)
+        if h.issuer:
+            self.pdf.ln(2)
+            self._right(h.issuer, 11)
+
+    def line(self, text: str, size: int = 11, *, align: str = "L") -> None:
+        self.pdf.set_font("jp", size=size)
+        self.pdf.multi_cell(0, 6.5, text, align=align, new_x="LMARGIN", new_y="NEXT",
+                            wrapmode=WrapMode.CHAR)  # fmt: skip
+
+    def gap(self, mm: float = 3) -> None:
+        self.pdf.ln(mm)
+
+    def centred(self, text: str, size: int = 11) -> None:
+        self.line(text, size, align="C")
 
     def rows(self, items: list[tuple[str, str]]) -> None:
-        self.pdf.set_font("jp", size=11)
-        for label, value in items:
-            self.pdf.set_font("jp", size=9)
-            self.pdf.cell(55, 7, label)
-            self.pdf.set_font("jp", size=11)
-            self.pdf.multi_cell(0, 7, value or "—", new_x="LMARGIN", new_y="NEXT")
-        self.pdf.ln(3)
+        """Particulars as label and value; both wrap, the label in a column of its own."""
+        self.table(["", ""], [[a, b or "—"] for a, b in items], header=False, widths=(1, 2.6))
 
-    def table(self, head: list[str], body: list[list[str]]) -> None:
-        self.pdf.set_font("jp", size=8)
+    def table(self, head: list[str], body: list[list[str]], *, header: bool = True,
+              widths: tuple[float, ...] | None = None) -> None:  # fmt: skip
+        show_head = header
+        self.pdf.set_font("jp", size=9 if show_head else 10.5)
         # The embedded font has one weight; headings are set apart by a fill instead of bold.
         style = FontFace(emphasis="NONE", fill_color=(230, 236, 244))
-        with self.pdf.table(col_widths=tuple(1 for _ in head), text_align="LEFT",
-                            headings_style=style) as t:  # fmt: skip
-            row = t.row()
-            for h in head:
-                row.cell(h)
+        with self.pdf.table(col_widths=widths or tuple(1 for _ in head), text_align="LEFT",
+                            headings_style=style, first_row_as_headings=show_head,
+                            borders_layout="ALL" if show_head else "NONE",
+                            line_height=6 if show_head else 7,
+                            wrapmode=WrapMode.CHAR) as t:  # fmt: skip
+            if show_head:
+                row = t.row()
+                for h in head:
+                    row.cell(h)
             for values in body:
                 row = t.row()
                 for v in values:
                     row.cell(v)
+        self.pdf.ln(3)
 
     def bytes(self) -> bytes:
+        self.pdf.alias_nb_pages()
         return bytes(self.pdf.output())
 
 
@@ -113,62 +186,3 @@ def disposition(kind: str, filename: str) -> str:
     fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
                        for c in filename)  # fmt: skip
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def _date(value: Any) -> str:
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if isinstance(value, dt.datetime):
-        return value.astimezone(JST).date().isoformat()
-    return str(value or "")
-
-
-def result_notice(u: Ui, view: CaseView, notice: dict[str, Any], *, agency: str) -> bytes:
-    _ = u._
-    doc = Document(u, _("Notice of the result of the suitability assessment"))
-    doc.line(f"{view.person_name} {_('(person assessed)')}")
-    doc.line(f"{agency}", size=10)
-    doc.rows([
-        (_("Assessment"), str(view.assessment.id)),
-        (_("Result"), _(labels.label(labels.STATUS, notice["result"]))),
-        (_("Notified on"), _date(notice["issued_at"])),
-    ])  # fmt: skip
-    if notice.get("reasons"):
-        doc.line(_("Reasons"), size=10)
-        doc.line(str(notice["reasons"]))
-    elif notice["result"] == "unfavourable":
-        doc.line(_("The reasons are withheld to protect the investigation (Act Art. 12(6))."))
-    doc.line(_("You may file a complaint about this result with the agency (Act Art. 14)."), 9)
-    return doc.bytes()
-
-
-def employer_notice(u: Ui, view: EmployerView, *, agency: str, employer: str) -> bytes:
-    _ = u._
-    doc = Document(u, _("Notice of the result to the employer"))
-    doc.line(employer)
-    doc.rows([
-        (_("Employee"), view.person_name),
-        (_("Agency"), agency),
-        (_("Result"), _(labels.label(labels.STATUS, view.status))),
-        (_("Eligible until"), _date(view.eligible_until)),
-    ])  # fmt: skip
-    doc.line(_("Only the result is given. Do not use it for any purpose other than the "
-               "protection of CESI (dismissal, pay, transfer or other treatment)."), 9)  # fmt: skip
-    return doc.bytes()
-
-
-def questionnaire_copy(u: Ui, number: str, submitted_at: dt.datetime, doc: list[Matter]) -> bytes:
-    """The person's copy of the submitted questionnaire: receipt number and time, then every
-    answer under its matter and section, as the review page shows them."""
-    _ = u._
-    d = Document(u, _("Questionnaire (copy of what was submitted)"))
-    when = submitted_at.astimezone(JST)
-    d.rows([(_("Receipt number"), number),
-            (_("Submitted at"), f"{long_date(when, u.lang)} {when.strftime('%H:%M')}")])  # fmt: skip
-    for m in doc:
-        d.line(f"{m.number}. {m.title}", size=12)
-        for s in m.sections:
-            d.line(s.title, size=11)
-            d.rows([("　" * ln.depth + ln.label, ln.text) for ln in s.lines])
-    d.line(_("Keep this copy. The receipt number changes if any answer is changed."), 9)
-    return d.bytes()

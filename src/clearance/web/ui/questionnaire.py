@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from clearance.domain.dates import long_date
 from clearance.domain.errors import (
     ClearanceError,
     Conflict,
@@ -23,8 +24,8 @@ from clearance.domain.errors import (
 from clearance.domain.questionnaire import SECTIONS
 from clearance.services import directory
 from clearance.services.assessments import questionnaire
-from clearance.web.ui import answers, pdf, qform
-from clearance.web.ui.core import Ui, UiDep, UiRoute, done, error_view, long_date, path_id
+from clearance.web.ui import answers, notices, pdf, qform
+from clearance.web.ui.core import Ui, UiDep, UiRoute, done, error_view, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
@@ -94,7 +95,7 @@ def receipt_pdf(u: UiDep, assessment_id: str) -> Response:
     aid = path_id(assessment_id, "assessment")
     r = questionnaire.receipt(u.deps, u.subject, aid, purpose=_purpose(u))
     doc = answers.document(r.sections, u._, u.lang, lambda v: long_date(v, u.lang))
-    body = pdf.questionnaire_copy(u, r.number, r.submitted_at, doc)
+    body = notices.questionnaire_copy(u, r.number, r.submitted_at, doc)
     return pdf.response(body, "questionnaire.pdf")
 
 
