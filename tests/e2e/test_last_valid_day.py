@@ -82,7 +82,9 @@ def test_the_printed_last_day_is_the_last_permitted_day(
     assert reason in codes(world.decide(next_day)), (period, printed)
 
 
-def test_an_sds_result_holds_through_its_printed_last_day(client: TestClient, clock: FakeClock) -> None:
+def test_an_sds_result_holds_through_its_printed_last_day(
+    client: TestClient, clock: FakeClock
+) -> None:
     flow = Flow(client, clock)
     person = flow.persons["misaki"]
     notified = (clock.now().astimezone(JST) - dt.timedelta(days=400)).date()

@@ -14,11 +14,11 @@ from fastapi import APIRouter, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from clearance.domain.errors import ClearanceError, FieldProblem, ValidationFailed
+from clearance.domain.errors import ClearanceError, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.organisations import OrgKind
 from clearance.services import directory
 from clearance.services.assessments import cases, roster
-from clearance.web.ui import notices, pdf
+from clearance.web.ui import notices, pdf, sheets
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, paging, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
@@ -91,11 +91,43 @@ def submit_roster(u: UiDep) -> Response:
     return done("/employees", "submitted")
 
 
+def _decoded(raw: bytes) -> tuple[str, str]:
+    """The roster's CSV text and what it was read as: an Excel workbook (.xlsx, first sheet), or
+    CSV in UTF-8 (with or without a BOM) or Shift_JIS (CP932), detected, never guessed."""
+    if sheets.is_xlsx(raw):
+        return sheets.xlsx_to_csv(raw), "Excel (.xlsx)"
+    return roster.decode_csv(raw)
+
+
 def _shown(raw: bytes) -> tuple[str, str]:
     try:
-        return roster.decode_csv(raw)
+        return _decoded(raw)
     except ValidationFailed:
-        return raw.decode("utf-8", "replace"), ""
+        return ("", "") if sheets.is_xlsx(raw) else (raw.decode("utf-8", "replace"), "")
+
+
+TEMPLATE_ROW = ("田中", "花子", "タナカ", "ハナコ", "1990-04-01", "2026-04-01", "")
+TEMPLATES = {"utf-8": ("utf-8", "UTF-8"), "utf-8-bom": ("utf-8-sig", "UTF-8 (BOM)"),
+             "shift_jis": ("cp932", "Shift_JIS")}  # fmt: skip
+
+
+@router.get("/employees/roster-template.{kind}")
+def roster_template(u: UiDep, kind: str) -> Response:
+    """The roster's columns with one example row, as .xlsx or as CSV in the encoding asked for."""
+    if kind == "xlsx":
+        body = sheets.workbook("roster", roster.CSV_COLUMNS, [TEMPLATE_ROW])
+        return Response(body, media_type=sheets.XLSX_MEDIA, headers={
+            "content-disposition": pdf.disposition("attachment", "roster-template.xlsx")})  # fmt: skip
+    encoding = u.request.query_params.get("encoding", "utf-8-bom")
+    if kind != "csv" or encoding not in TEMPLATES:
+        raise NotFound("template", kind)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(roster.CSV_COLUMNS)
+    w.writerow(TEMPLATE_ROW)
+    body_bytes = out.getvalue().encode(TEMPLATES[encoding][0])
+    return Response(body_bytes, media_type="text/csv", headers={
+        "content-disposition": pdf.disposition("attachment", f"roster-template-{encoding}.csv")})  # fmt: skip
 
 
 def _rows(text: str) -> list[dict[str, Any]]:
@@ -111,7 +143,7 @@ async def import_csv(u: UiDep, file: UploadFile | None = None) -> Response:
         if not raw:
             u.problems.append(FieldProblem("file", "Choose a CSV file.", "required"))
         u.check()
-        text, encoding = roster.decode_csv(raw)
+        text, encoding = _decoded(raw)
         # The import is synchronous database work: off the event loop, like the API's.
         result = await run_in_threadpool(roster.import_roster_csv, u.deps, u.subject,
                                          agency_id=agency, text=text)  # fmt: skip

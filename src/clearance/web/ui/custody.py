@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from clearance.domain import dates
 from clearance.domain.access import RULES, AccessAction
 from clearance.domain.designation import ProvisionBasis
 from clearance.domain.errors import ClearanceError, FieldProblem, NotFound, ValidationFailed
@@ -20,7 +21,7 @@ from clearance.domain.organisations import Role
 from clearance.domain.periods import JST
 from clearance.services import directory
 from clearance.services.cesi import access, custody, designations, handlers, incidents
-from clearance.web.ui import labels, notices, pdf
+from clearance.web.ui import labels, notices, pdf, sheets
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
@@ -184,7 +185,7 @@ def material_step(u: UiDep, material_id: str, step: str) -> Response:
     return done(f"/materials/{m_id}", "saved")
 
 
-def _designating_agency(u: Ui, designation_id: uuid.UUID) -> str:
+def _designating_agency(u: Ui, designation_id: uuid.UUID) -> uuid.UUID | None:
     """The agency that designated the material's information, addressed by the certificate: the
     own agency's designation, or one provided to the company."""
     if u.has(Role.SECURITY_OFFICER):
@@ -193,10 +194,7 @@ def _designating_agency(u: Ui, designation_id: uuid.UUID) -> str:
         agency_id = got.designation.agency_id if got else None
     else:
         agency_id = designations.get(u.deps, u.subject, designation_id).agency_id
-    if agency_id is None:
-        return ""
-    org = directory.get_organisation(u.deps, u.subject, agency_id)
-    return org.name_ja if u.lang == "ja" else org.name_en
+    return agency_id
 
 
 @router.get("/materials/{material_id}/destruction.pdf")
@@ -276,6 +274,19 @@ def register_csv(u: UiDep) -> Response:
     body = handlers.register_csv(handlers.register(u.deps, u.subject))
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": 'attachment; filename="handler-register.csv"'})  # fmt: skip
+
+
+@router.get("/handlers/register.xlsx")
+def register_xlsx(u: UiDep) -> Response:
+    _ = u._
+    rows = [[f"{ln.person.family_name} {ln.person.given_name}", ln.handler.department or "",
+             dates.as_date(ln.handler.start), dates.last_day(ln.handler.end) if ln.handler.end
+             else None, _("Active") if ln.active else _("Blocked")]
+            for ln in handlers.register(u.deps, u.subject)]  # fmt: skip
+    body = sheets.workbook(_("Register of handlers"), [_("Name"), _("Department"), _("Start"),
+                           _("Last day"), _("Standing")], rows)  # fmt: skip
+    return Response(body, media_type=sheets.XLSX_MEDIA, headers={
+        "content-disposition": pdf.disposition("attachment", "handler-register.xlsx")})  # fmt: skip
 
 
 @router.get("/handlers/register.pdf")

@@ -12,6 +12,10 @@ from clearance.web.ui.problems import ERROR, PROBLEM
 
 __all__ = ["ERROR", "PROBLEM"]
 
+# What an uploaded roster was read as (named in the preview).
+ENCODING = {"UTF-8": N_("UTF-8"), "Shift_JIS (CP932)": N_("Shift_JIS (CP932)"),
+            "Excel (.xlsx)": N_("Excel workbook (.xlsx)")}  # fmt: skip
+
 # The result as a notice states it (Act Art. 12(1): whether the person is found not likely to leak).
 RESULT_SENTENCE = {
     "favourable": N_("It was found that you are not likely to leak Critical Economic Security "

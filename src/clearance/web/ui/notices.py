@@ -44,9 +44,12 @@ def person(u: Ui, name: str) -> str:
     return f"{name} 様" if u.lang == "ja" else f"To: {name}"
 
 
-def office(u: Ui, org_name: str, issuer: Issuer | None = None) -> str:
-    """An organisation addressed through its head: 「あおば電子株式会社 代表者 殿」."""
+def office(u: Ui, org_name: str, issuer: Issuer | None = None, *, agency: bool = False) -> str:
+    """An organisation addressed through its head: 「あおば電子株式会社 代表者 殿」; an agency by
+    its head's title alone: 「経済産業大臣 殿」."""
     title = issuer.title(u.lang) if issuer and issuer.profile else ""
+    if agency and title:
+        return f"{title} 殿" if u.lang == "ja" else f"To: {title}"
     if u.lang == "ja":
         return f"{org_name} {title or '代表者'} 殿" if title != org_name else f"{org_name} 殿"
     return f"To: {title + ', ' if title and title != org_name else ''}{org_name}"
@@ -173,12 +176,14 @@ def certification_notice(u: Ui, cert: Any, *, operator: str, agency_id: uuid.UUI
 
 
 def destruction(u: Ui, m: Any, record: Any, names: dict[str, str], holder: uuid.UUID,
-                agency_name: str) -> bytes:  # fmt: skip
+                agency_id: uuid.UUID | None) -> bytes:  # fmt: skip
     _ = u._
     issued = documents.issue(u.deps, u.subject, org_id=holder, kind=DocumentKind.DESTRUCTION,
                              subject=f"material:{m.id}")  # fmt: skip
     iss = documents.issuer(u.deps, holder)
-    head = _head(u, issued, iss, addressee=office(u, agency_name))
+    to = documents.issuer(u.deps, agency_id) if agency_id else None
+    name = (to.org_name_ja if u.lang == "ja" else to.org_name_en) if to else ""
+    head = _head(u, issued, iss, addressee=office(u, name, to, agency=True) if to else "")
     doc = Document(u, _("Certificate of destruction"), head)
     doc.line(_("We certify that the material below was destroyed so that it cannot be restored."))
     doc.centred(_("Particulars"))

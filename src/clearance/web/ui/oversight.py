@@ -20,7 +20,7 @@ from clearance.domain.periods import JST
 from clearance.services import directory
 from clearance.services.cesi import designations
 from clearance.services.oversight import inspections, reminders, report, timeliness
-from clearance.web.ui import pdf
+from clearance.web.ui import pdf, sheets
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
@@ -69,6 +69,19 @@ def annual_json(u: UiDep, year: int) -> Response:
                       ensure_ascii=False, indent=2)  # fmt: skip
     return Response(body, media_type="application/json", headers={
         "content-disposition": f'attachment; filename="annual-report-{year}.json"'})  # fmt: skip
+
+
+@router.get("/report/{year}.xlsx")
+def annual_xlsx(u: UiDep, year: int) -> Response:
+    from clearance.web.ui import labels
+
+    r = report.build(u.deps, u.subject, year=year)
+    _ = u._
+    rows = [[_(labels.REPORT_SECTION[s]), _(labels.REPORT_FIGURE.get(f"{s}.{key}", key)),
+             r.total(s, key)] for s, key in report.FIGURES]  # fmt: skip
+    body = sheets.workbook(str(year), [_("Section"), _("Figure"), _("Count")], rows)
+    return Response(body, media_type=sheets.XLSX_MEDIA, headers={
+        "content-disposition": pdf.disposition("attachment", f"annual-report-{year}.xlsx")})  # fmt: skip
 
 
 @router.get("/report/{year}.pdf")
