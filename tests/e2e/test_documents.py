@@ -186,3 +186,35 @@ def test_numbers_are_gap_free_under_concurrent_issuers_and_a_reissue_keeps_the_n
     with pytest.raises(NotAuthorized) as missing:
         documents.reissue(seeded.deps, outsider, uuid.uuid4())
     assert refused.value.message == missing.value.message
+
+
+def test_the_documents_page_sets_the_number_form_and_reissues(
+    world: World, client: TestClient, clock: FakeClock
+) -> None:
+    """In the pages: the agency admin writes the number form with # and the issuing title; the
+    next document carries them; the officer reissues it from the register of documents issued,
+    and the printed notice says 再交付 under the same number."""
+    admin = Browser(client.app, clock, "meti.admin")
+    page = admin.get("/documents")
+    assert 'value="経産安第#号"' in page  # the demo's form, as the page writes it
+    refused = admin.post("/documents/settings", {"number_format": "経産安第号", "title_ja": "経済産業大臣"},
+                         expect=422).text  # fmt: skip
+    assert "番号の位置に # を一つだけ" in refused
+    admin.post("/documents/settings", {
+        "number_format": "経産保#号", "title_ja": "経済産業大臣", "name_ja": "経済 二郎",
+        "title_en": "Minister", "complaints_ja": "経済産業省 苦情窓口"})  # fmt: skip
+    person = Browser(client.app, clock, "tanaka.hanako")
+    text = text_of(person.c.get(f"/cases/{world.assessment}/notice.pdf").content)
+    number = re.search(r"経産保\d+号", text)
+    assert number and "経済 二郎" in text and "経済産業省 苦情窓口" in text, text
+    officer = Browser(client.app, clock, "meti.officer")
+    listed = officer.get("/documents")
+    assert number.group(0) in listed
+    row = listed.split(number.group(0), 1)[1]
+    action = re.search(r'action="(/documents/[0-9a-f-]+/reissue)"', row)
+    assert action
+    officer.post(action.group(1))
+    again = text_of(person.c.get(f"/cases/{world.assessment}/notice.pdf").content)
+    assert number.group(0) in again and "再交付" in again
+    # The company cannot reissue the agency's document.
+    Browser(client.app, clock, "sakura.security").post(action.group(1), expect=403)

@@ -11,7 +11,8 @@ from clearance.authz.model import Action, Resource, Subject
 from clearance.domain.errors import Conflict, NotFound, Problems
 from clearance.domain.model import Account, Organisation, Person, new_id
 from clearance.domain.organisations import OrgKind, Role, role_allowed_for
-from clearance.domain.people import check_person_fields
+from clearance.domain.people import check_person_fields, clean_kana, clean_name
+from clearance.domain.periods import jst_today
 from clearance.services.context import Deps
 from clearance.services.guard import authorize, authorize_or_conceal, record
 from clearance.services.ports import AccountRecord, Page
@@ -84,9 +85,11 @@ def create_person(
     given_name_kana: str, date_of_birth: dt.date, employer_id: uuid.UUID | None,
 ) -> Person:  # fmt: skip
     now = deps.clock.now()
+    family_name, given_name = clean_name(family_name), clean_name(given_name)
+    family_name_kana, given_name_kana = clean_kana(family_name_kana), clean_kana(given_name_kana)
     check_person_fields(
         family_name=family_name, given_name=given_name, family_name_kana=family_name_kana,
-        given_name_kana=given_name_kana, date_of_birth=date_of_birth, today=now.date(),
+        given_name_kana=given_name_kana, date_of_birth=date_of_birth, today=jst_today(now),
     )  # fmt: skip
     with deps.uow() as uow:
         decision = authorize(

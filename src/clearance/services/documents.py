@@ -140,6 +140,22 @@ def reissue(deps: Deps, actor: Subject, doc_id: uuid.UUID) -> IssuedDocument:
         return new
 
 
+def issued(deps: Deps, actor: Subject, *, limit: int = 200) -> list[IssuedDocument]:
+    """The documents the actor's organisation issued, newest first (the 発行簿)."""
+    with deps.uow() as uow:
+        authorize(deps, uow, actor, Action.DOCUMENT_ISSUE,
+                  Resource("document", org_id=actor.org_id))  # fmt: skip
+        found = uow.records.find(IssuedDocument, org_id=actor.org_id, order="issued_at")
+        return found[::-1][:limit]
+
+
+def profile(deps: Deps, actor: Subject) -> IssuerProfile | None:
+    with deps.uow() as uow:
+        authorize(deps, uow, actor, Action.DOCUMENT_SETTINGS,
+                  Resource("organisation", actor.org_id, org_id=actor.org_id))  # fmt: skip
+        return uow.records.get(IssuerProfile, actor.org_id)
+
+
 def find(deps: Deps, kind: DocumentKind, subject: str) -> IssuedDocument | None:
     with deps.uow() as uow:
         found = uow.records.find(IssuedDocument, key=f"{kind.value}:{subject}")

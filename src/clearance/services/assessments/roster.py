@@ -17,7 +17,7 @@ from clearance.domain.casefile import AssessmentEvent, Roster
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import Person, new_id
 from clearance.domain.organisations import OrgKind
-from clearance.domain.people import check_person_fields
+from clearance.domain.people import check_person_fields, clean_kana, clean_name
 from clearance.domain.periods import jst_today
 from clearance.services.assessments import invitations
 from clearance.services.assessments.common import created, load, transition
@@ -244,6 +244,11 @@ def import_roster_csv(
         for n, row in enumerate(rows, start=1):
             row_problems: list[FieldProblem] = []
             values = {k: (row.get(k) or "").strip() for k in CSV_COLUMNS}
+            # Stored as entered on a register: NFC names, full-width katakana readings.
+            for k in ("family_name", "given_name"):
+                values[k] = clean_name(values[k])
+            for k in ("family_name_kana", "given_name_kana"):
+                values[k] = clean_kana(values[k])
             dob = _date(values["date_of_birth"], f"rows.{n}.date_of_birth", row_problems)
             consent = _date(values["listing_consent_date"], f"rows.{n}.listing_consent_date",
                             row_problems)  # fmt: skip

@@ -15,9 +15,10 @@ def routers() -> list[APIRouter]:
         company,
         custody,
         designations,
+        documents,
         oversight,
         questionnaire,
     )
 
     return [cases.router, questionnaire.router, company.router, designations.router,
-            custody.router, agency.router, oversight.router]  # fmt: skip
+            custody.router, agency.router, oversight.router, documents.router]  # fmt: skip

@@ -12,6 +12,15 @@ from clearance.web.ui.problems import ERROR, PROBLEM
 
 __all__ = ["ERROR", "PROBLEM"]
 
+DOCUMENT_KIND = {
+    "designation": N_("Designation of Critical Economic Security Information"),
+    "result_notice": N_("Notice of the result of the suitability assessment"),
+    "employer_notice": N_("Notice of the result to the employer"),
+    "certification_notice": N_("Notice of certification as a qualified business operator"),
+    "destruction": N_("Certificate of destruction"),
+    "handler_register": N_("Register of handlers"),
+}
+
 # What an uploaded roster was read as (named in the preview).
 ENCODING = {"UTF-8": N_("UTF-8"), "Shift_JIS (CP932)": N_("Shift_JIS (CP932)"),
             "Excel (.xlsx)": N_("Excel workbook (.xlsx)")}  # fmt: skip

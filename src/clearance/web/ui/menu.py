@@ -48,6 +48,8 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
         ("/inspections", i18n.N_("Inspections"), {R.INSPECTOR, R.CESI_MANAGER,
                                                   R.AGENCY_HEAD_DELEGATE}),
         ("/reminders", i18n.N_("Reminders"), set(Role) - {R.ASSESSED_PERSON, R.SYSTEM_ADMIN}),
+        ("/documents", i18n.N_("Documents issued"), set(Role) - {R.ASSESSED_PERSON, R.SYSTEM_ADMIN,
+                                                                R.STATISTICS_VIEWER}),
         ("/whistle", i18n.N_("Report a concern"), set(Role)),
         ("/me/duties", i18n.N_("Duties of a handler"), {R.ASSESSED_PERSON}),
         ("/me/export", i18n.N_("My data"), {R.ASSESSED_PERSON}),
