@@ -145,7 +145,7 @@ def test_a_company_lists_the_person_consents_answers_and_learns_the_result(
     p.page.locator("#to-review").click()
     review = p.page.locator("main").inner_text()
     assert "田中 一郎" in review and "父" in review and "田中 次郎" not in review
-    assert "いいえ（該当なし）" in review and "1988年4月12日" in review and "{" not in review
+    assert "いいえ（該当なし）" in review and "昭和63年4月12日" in review and "{" not in review
     p.shot("person-questionnaire-review-ja")
     p.page.get_by_role("button", name="質問票を提出する").click()
     p.page.wait_for_url(re.compile(rf"/cases/{aid}/questionnaire/receipt\?ok=submitted"))
