@@ -68,6 +68,16 @@ def ink_outside_margins(png: Path) -> list[str]:
     return [name for name, box in strips.items() if img.crop(box).getextrema()[0] < 200]
 
 
+def bar_pixels(png: Path) -> int:
+    img = Image.open(png).convert("RGB")
+    w, h = img.size
+    pixels = img.load()
+    assert pixels is not None
+    return sum(1 for x in range(0, w, 2) for y in range(0, h, 2)
+               if abs(pixels[x, y][0] - 61) < 25 and abs(pixels[x, y][1] - 110) < 25
+               and pixels[x, y][2] > 140)  # fmt: skip
+
+
 @pytest.fixture
 def world(client: TestClient, clock: FakeClock) -> World:
     w = World(Flow(client, clock))
@@ -102,6 +112,8 @@ def documents_of(w: World) -> list[tuple[str, str, str, list[str]]]:
          ["廃棄証明書", "さくら保第", "代表取締役社長", "シュレッダーによる細断", "経済産業大臣 殿"]),
         ("handler-register", "sakura.security", "/handlers/register.pdf",
          ["重要経済安保情報取扱者名簿", "さくら保第", "田中 花子"]),
+        ("annual-report", "inspector", f"/report/{w.today.year}.pdf",
+         ["令和", "経済産業省", "作成日"]),
     ]  # fmt: skip
 
 
@@ -124,10 +136,13 @@ def test_every_document_in_both_languages(
                 assert not LATIN_WORD.findall(text), (name, LATIN_WORD.findall(text))
                 assert "未確認" not in text
             else:
-                assert "Particulars" in text or "Register" in text, (name, text)
+                assert any(w in text for w in ("Particulars", "Register", "Annual report")), text
                 assert re.search(r"\d{1,2} [A-Z][a-z]+ 20\d\d", text), (name, text)
-            for png in render(r.content, f"{name}-{lang}"):
+            pngs = render(r.content, f"{name}-{lang}")
+            for png in pngs:
                 assert ink_outside_margins(png) == [], (name, lang, png)
+            if name == "annual-report":  # the charts are drawn: the bars' blue is on the page
+                assert bar_pixels(pngs[0]) > 50, pngs[0]
     # Printing again prints the same number: it was issued once.
     b = Browser(client.app, clock, "tanaka.hanako")
     first, again = (text_of(b.c.get(f"/cases/{world.assessment}/notice.pdf").content) for _ in "12")
@@ -218,3 +233,23 @@ def test_the_documents_page_sets_the_number_form_and_reissues(
     assert number.group(0) in again and "再交付" in again
     # The company cannot reissue the agency's document.
     Browser(client.app, clock, "sakura.security").post(action.group(1), expect=403)
+
+
+def test_the_api_lists_reissues_and_sets_the_profile(world: World, client: TestClient) -> None:
+    f = world.f
+    person = Browser(client.app, f.clock, "tanaka.hanako")
+    assert person.c.get(f"/cases/{world.assessment}/notice.pdf").status_code == 200
+    [doc] = [d for d in f.get("meti.officer", "/documents") if d["kind"] == "result_notice"]
+    assert re.fullmatch(r"経産安第\d+号", doc["number"]) and doc["reissues"] == 0
+    again = f.post("meti.officer", f"/documents/{doc['id']}/reissue")
+    assert again["number"] == doc["number"] and again["reissues"] == 1
+    f.post("sakura.security", f"/documents/{doc['id']}/reissue", expect=403)
+    assert f.get("sakura.security", "/documents") == [] or all(
+        d["kind"] != "result_notice" for d in f.get("sakura.security", "/documents"))  # fmt: skip
+    bad = f.put("meti.admin", "/documents/settings", {"number_format": "第号", "title_ja": "大臣"},
+                expect=422)  # fmt: skip
+    assert bad["errors"][0]["code"] == "format_serial"
+    ok = f.put(
+        "meti.admin", "/documents/settings", {"number_format": "経保{n}", "title_ja": "大臣"}
+    )
+    assert ok["number_format"] == "経保{n}"

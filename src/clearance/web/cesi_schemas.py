@@ -20,11 +20,15 @@ class DesignationIn(Request):
     title: str = Field(max_length=300)
     marking: Annotated[Marking, Loose]
     start_on: LooseDate
-    expires_on: LooseDate
+    expires_on: LooseDate = Field(
+        description="Exclusive: the first day (JST) no longer in force. Pages ask for and print the last day in force, the day before."
+    )
 
 
 class ExtendIn(Request):
-    expires_on: LooseDate
+    expires_on: LooseDate = Field(
+        description="Exclusive: the first day (JST) no longer in force. Pages ask for and print the last day in force, the day before."
+    )
     cabinet_approval_on: LooseDate | None = None
     cabinet_approval_ref: str | None = Field(default=None, max_length=100)
 
@@ -62,7 +66,9 @@ class ContractIn(Request):
     departments: list[str] = Field(min_length=1, max_length=100)
     sites: list[str] = Field(default_factory=list, max_length=100)
     start_on: LooseDate
-    end_on: LooseDate
+    end_on: LooseDate = Field(
+        description="Exclusive: the first day (JST) no longer in force. Pages ask for and print the last day in force, the day before."
+    )
 
 
 class ModuleIn(Request):

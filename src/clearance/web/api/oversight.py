@@ -12,7 +12,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 from pydantic import Field
 
+from clearance.domain.documents import IssuedDocument, IssuerProfile
 from clearance.domain.oversight import Inspection, OrgContact, Reminder
+from clearance.services import documents
 from clearance.services.oversight import inspections, jobs, reminders, report, timeliness
 from clearance.web.deps import CurrentSubject, DepsDep
 from clearance.web.schemas import ERRORS, LooseUUID, Request, Response
@@ -129,3 +131,36 @@ def set_contact(org_id: uuid.UUID, body: ContactIn, subject: CurrentSubject,
 def run_jobs(subject: CurrentSubject, deps: DepsDep) -> jobs.JobReport:
     """What ``clearance jobs run`` does, for a scheduler that prefers HTTP."""
     return jobs.run(deps, subject)
+
+
+# -- official documents: the register of documents issued, reissue, the issuer profile ----------
+DOCS: list[str | Enum] = ["documents"]
+
+
+class IssuerProfileIn(Request):
+    number_format: str = Field(max_length=40, description="The number form: {n} is the serial.")
+    title_ja: str = Field(max_length=100)
+    title_en: str = Field(default="", max_length=100)
+    name_ja: str = Field(default="", max_length=100)
+    name_en: str = Field(default="", max_length=100)
+    complaints_ja: str = Field(default="", max_length=300)
+    complaints_en: str = Field(default="", max_length=300)
+
+
+@router.get("/documents", response_model=list[IssuedDocument], tags=DOCS)
+def issued_documents(subject: CurrentSubject, deps: DepsDep) -> list[IssuedDocument]:
+    """The documents the caller's organisation issued, newest first (発行簿)."""
+    return documents.issued(deps, subject)
+
+
+@router.post("/documents/{document_id}/reissue", response_model=IssuedDocument, tags=DOCS)
+def reissue_document(document_id: uuid.UUID, subject: CurrentSubject,
+                     deps: DepsDep) -> IssuedDocument:  # fmt: skip
+    """再交付: the same number, one more reissue, audited."""
+    return documents.reissue(deps, subject, document_id)
+
+
+@router.put("/documents/settings", response_model=IssuerProfile, tags=DOCS)
+def set_issuer_profile(body: IssuerProfileIn, subject: CurrentSubject,
+                       deps: DepsDep) -> IssuerProfile:  # fmt: skip
+    return documents.set_profile(deps, subject, **body.model_dump())

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from clearance.domain import dates
 from clearance.domain.errors import ClearanceError
 from clearance.domain.organisations import Role
 from clearance.domain.periods import JST
@@ -90,13 +91,29 @@ def annual_pdf(u: UiDep, year: int) -> Response:
 
     r = report.build(u.deps, u.subject, year=year)
     _ = u._
-    doc = pdf.Document(u, _("Annual report on Critical Economic Security Information") + f" {year}")
+    # The calendar year as the page's language writes it: 令和8年 / 2026.
+    when = dates.era_year(dt.date(year, 1, 1)) if u.lang == "ja" else str(year)
+    title = _("Annual report on Critical Economic Security Information")
+    doc = pdf.Document(u, f"{title} {when}")
     doc.line(_("Figures for the calendar year (Japan time), by section. Aggregates only."), 9)
     for section in dict.fromkeys(s for s, _k in report.FIGURES):
         doc.line(_(labels.REPORT_SECTION[section]), 12)
-        doc.table([_("Figure"), _("Count")],
-                  [[_(labels.REPORT_FIGURE.get(f"{section}.{key}", key)), str(r.total(section, key))]
-                   for s, key in report.FIGURES if s == section])  # fmt: skip
+        figures = [(_(labels.REPORT_FIGURE.get(f"{section}.{key}", key)), r.total(section, key))
+                   for s, key in report.FIGURES if s == section]  # fmt: skip
+        doc.bars(figures)
+        doc.table([_("Figure"), _("Count")], [[label, str(n)] for label, n in figures])
+    names = org_names(u)
+    doc.line(_("By agency"), 12)
+    doc.table(
+        [_("Agency"), _("New designations"), _("In force at the end of the year"),
+         _("Investigations requested"), _("Favourable"), _("Unfavourable")],
+        [[names.get(code, ""), str(per.get("designations", {}).get("designate", 0)),
+          str(per.get("designations", {}).get("in_force", 0)),
+          str(per.get("assessments", {}).get("request_investigation", 0)),
+          str(per.get("results", {}).get("favourable", 0)),
+          str(per.get("results", {}).get("unfavourable", 0))]
+         for code, per in sorted(r.by_agency.items())],
+    )  # fmt: skip
     return pdf.response(doc.bytes(), f"annual-report-{year}.pdf")
 
 

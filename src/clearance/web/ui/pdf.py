@@ -170,9 +170,40 @@ class Document:
                     row.cell(v)
         self.pdf.ln(3)
 
+    def bars(self, items: list[tuple[str, int]]) -> None:
+        """A horizontal bar chart: each label at the left, its bar scaled to the largest value,
+        the value after the bar (drawn, so it prints as it shows; the table gives the numbers)."""
+        label_w, bar_w, row_h = 62.0, 88.0, 6.0
+        top = max([v for _, v in items] + [1])
+        self.pdf.set_font("jp", size=8)
+        for label, value in items:
+            if self.pdf.will_page_break(row_h):
+                self.pdf.add_page()
+            x, y = self.pdf.l_margin, self.pdf.get_y()
+            self.pdf.set_xy(x, y)
+            self.pdf.cell(label_w, row_h, _fit(self.pdf, label, label_w - 2))
+            width = bar_w * value / top
+            if width > 0:
+                self.pdf.set_fill_color(61, 110, 168)
+                self.pdf.rect(x + label_w, y + 1, max(width, 0.4), row_h - 2, style="F")
+                self.pdf.set_fill_color(255, 255, 255)  # tables after the chart stay unfilled
+            self.pdf.set_xy(x + label_w + width + 1.5, y)
+            self.pdf.cell(14, row_h, str(value))
+            self.pdf.set_xy(x, y + row_h)
+        self.pdf.ln(2)
+
     def bytes(self) -> bytes:
         self.pdf.alias_nb_pages()
         return bytes(self.pdf.output())
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` shortened with … to fit ``width`` mm in the current font (a chart label)."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def response(body: bytes, filename: str) -> Response:
