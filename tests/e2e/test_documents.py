@@ -89,7 +89,7 @@ def world(client: TestClient, clock: FakeClock) -> World:
         "copy_total": 1, "location": "金庫B"}, 201)  # fmt: skip
     w.destroyed = m["id"]  # type: ignore[attr-defined]
     f.post("sakura.security", f"/materials/{m['id']}/destruction", {
-        "method": "シュレッダーによる細断", "destroyer_id": w.person,
+        "method": "𠮷田式シュレッダーによる細断", "destroyer_id": w.person,
         "witness_id": f.persons["kenichi"]}, 200)  # fmt: skip
     return w
 
@@ -109,7 +109,7 @@ def documents_of(w: World) -> list[tuple[str, str, str, list[str]]]:
         ("certification-notice", "meti.certification", f"/certifications/{w.cert}/notice.pdf",
          ["適合事業者の認定について（通知）", "殿", "経済産業大臣", "第10条第1項"]),
         ("destruction", "sakura.security", f"/materials/{w.destroyed}/destruction.pdf",  # type: ignore[attr-defined]
-         ["廃棄証明書", "さくら保第", "代表取締役社長", "シュレッダーによる細断", "経済産業大臣 殿"]),
+         ["廃棄証明書", "さくら保第", "代表取締役社長", "𠮷田式シュレッダーによる細断", "経済産業大臣 殿"]),
         ("handler-register", "sakura.security", "/handlers/register.pdf",
          ["重要経済安保情報取扱者名簿", "さくら保第", "田中 花子"]),
         ("annual-report", "inspector", f"/report/{w.today.year}.pdf",

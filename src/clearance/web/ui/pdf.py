@@ -64,10 +64,30 @@ class Heading:
     marking: bool = False
 
 
+# A font with the characters the main one lacks (𠮷 and the rest of the MJ set), loaded only when
+# a document needs it (it is large): Debian's fonts-ipamj-mincho, or Noto Sans CJK.
+FALLBACKS = ("/usr/share/fonts/truetype/ipamj/ipamjm.ttf",
+             "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # fmt: skip
+
+
 class _Pdf(FPDF):
     def __init__(self, page_label: str) -> None:
         super().__init__(format="A4")
         self.page_label = page_label
+        self.fallback_loaded = False
+
+    def normalize_text(self, text: str) -> str:
+        # Any Japanese text prints: a character outside the main font (a name written 𠮷田)
+        # brings in the fallback font before the text is laid out.
+        if not self.fallback_loaded and "jp" in self.fonts:
+            cmap = getattr(self.fonts["jp"], "cmap", {})
+            if any(ord(c) not in cmap for c in text if not c.isspace()):
+                self.fallback_loaded = True
+                path = next((p for p in FALLBACKS if Path(p).is_file()), None)
+                if path is not None:
+                    self.add_font("fallback", fname=path)
+                    self.set_fallback_fonts(["fallback"])
+        return super().normalize_text(text)
 
     def footer(self) -> None:
         # Page numbers on every page: "1 / 2" (the label is empty in Japanese: numbers only).
