@@ -253,3 +253,28 @@ def test_the_api_lists_reissues_and_sets_the_profile(world: World, client: TestC
         "meti.admin", "/documents/settings", {"number_format": "経保{n}", "title_ja": "大臣"}
     )
     assert ok["number_format"] == "経保{n}"
+
+
+@pytest.mark.parametrize("withhold", [False, True])
+def test_an_unfavourable_notice_gives_the_reasons_or_the_statement_that_they_are_withheld(
+    client: TestClient, clock: FakeClock, withhold: bool
+) -> None:
+    f = Flow(client, clock)
+    aid = f.operator_candidate(person="shota", officer="aoba.security")
+    f.to_consent(aid, person="ito.shota")
+    f.post("meti.head", f"/assessments/{aid}/investigation", {"reuse": False})
+    f.investigate(aid, person="ito.shota")
+    f.decide(aid, outcome="unfavourable", reasons="借入金の返済状況について確認できなかったため",
+             withhold=withhold)  # fmt: skip
+    body = Browser(client.app, clock, "ito.shota").c.get(f"/cases/{aid}/notice.pdf").content
+    text = text_of(body).replace("\n", "")
+    assert "重要経済安保情報を漏らすおそれがないとは認められませんでした" in text
+    assert "有効期間の末日" not in text and "（教示）" in text and "伊藤 翔太 様" in text
+    if withhold:
+        assert "理由は通知しません" in text and "借入金" not in text
+        assert "同項ただし書" in text
+    else:
+        assert "借入金の返済状況について確認できなかったため" in text
+    assert not LATIN_WORD.findall(text)
+    for png in render(body, f"result-notice-unfavourable-{'withheld' if withhold else 'reasons'}"):
+        assert ink_outside_margins(png) == []
