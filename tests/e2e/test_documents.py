@@ -138,6 +138,10 @@ def test_every_document_in_both_languages(
             else:
                 assert any(w in text for w in ("Particulars", "Register", "Annual report")), text
                 assert re.search(r"\d{1,2} [A-Z][a-z]+ 20\d\d", text), (name, text)
+                # Complete in English: none of the Japanese document words is left.
+                left = [w for w in ("以上", "（教示）", " 様", " 殿", "令和", "作成日", "発行日")
+                        if w in text]  # fmt: skip
+                assert not left, (name, left, text)
             pngs = render(r.content, f"{name}-{lang}")
             for png in pngs:
                 assert ink_outside_margins(png) == [], (name, lang, png)

@@ -102,13 +102,16 @@ MARGIN = 20  # mm on every side; tests check that nothing is drawn outside it
 class Document:
     """A one-column document: heading, title, body text, particulars (記), tables, closing.
 
-    Every text is wrapped by character, so Japanese (which has no spaces) and long unbroken input
-    stay inside the margins. Without a ``Heading`` it is a working paper with its preparation
+    Japanese text is wrapped by character (it has no spaces), English by word; long unbroken
+    input is split too, so everything stays inside the margins. Without a ``Heading`` it is a working paper with its preparation
     date (the questionnaire copy, the annual report)."""
 
     def __init__(self, u: Ui, title: str, head: Heading | None = None) -> None:
         self.u = u
         self.lang = u.lang
+        # Japanese wraps between any two characters; English between words (a word longer than
+        # the line is still split, so nothing leaves the margins).
+        self.wrap = WrapMode.CHAR if u.lang == "ja" else WrapMode.WORD
         self.pdf = _Pdf("" if u.lang == "ja" else "Page ")
         self.pdf.set_title(title)
         self.pdf.set_creator("Clearance")
@@ -125,13 +128,13 @@ class Document:
         self.pdf.set_font("jp", size=15)
         self.pdf.ln(4)
         self.pdf.multi_cell(0, 9, title, align="C", new_x="LMARGIN", new_y="NEXT",
-                            wrapmode=WrapMode.CHAR)  # fmt: skip
+                            wrapmode=self.wrap)  # fmt: skip
         self.pdf.ln(4)
 
     def _right(self, text: str, size: int = 10) -> None:
         self.pdf.set_font("jp", size=size)
         self.pdf.multi_cell(0, 6, text, align="R", new_x="LMARGIN", new_y="NEXT",
-                            wrapmode=WrapMode.CHAR)  # fmt: skip
+                            wrapmode=self.wrap)  # fmt: skip
 
     def _heading(self, h: Heading) -> None:
         _ = self.u._
@@ -157,7 +160,7 @@ class Document:
     def line(self, text: str, size: int = 11, *, align: str = "L") -> None:
         self.pdf.set_font("jp", size=size)
         self.pdf.multi_cell(0, 6.5, text, align=align, new_x="LMARGIN", new_y="NEXT",
-                            wrapmode=WrapMode.CHAR)  # fmt: skip
+                            wrapmode=self.wrap)  # fmt: skip
 
     def gap(self, mm: float = 3) -> None:
         self.pdf.ln(mm)
@@ -179,7 +182,7 @@ class Document:
                             headings_style=style, first_row_as_headings=show_head,
                             borders_layout="ALL" if show_head else "NONE",
                             line_height=6 if show_head else 7,
-                            wrapmode=WrapMode.CHAR) as t:  # fmt: skip
+                            wrapmode=self.wrap) as t:  # fmt: skip
             if show_head:
                 row = t.row()
                 for h in head:
