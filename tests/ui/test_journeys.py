@@ -206,13 +206,14 @@ def test_a_company_lists_the_person_consents_answers_and_learns_the_result(
     assert "適合" in person.page.locator("#result-notice").inner_text()
     person.shot("person-result-ja")
     text = pdf_text(person, f"/cases/{aid}/notice.pdf")
-    assert "適性評価の結果の通知書" in text and "適合" in text and "田中 花子" in text
+    assert "適性評価の結果について（通知）" in text and "田中 花子 様" in text
+    assert "漏らすおそれがないと認められました" in text and "有効期間の末日" in text
 
     company.page.goto("/employees")
     row_text = company.page.locator("#employees tr", has_text="田中 花子").inner_text()
     assert "適合" in row_text
     employer_pdf = pdf_text(company, f"/employees/{aid}/notice.pdf")
-    assert "雇用主宛て" in employer_pdf and "適合" in employer_pdf
+    assert "従業者の適性評価の結果について" in employer_pdf and "適合" in employer_pdf
     # The company sees the result only: never the answers, the file or the case page.
     company.page.goto(f"/cases/{aid}")
     assert "要求は受け付けられませんでした" in company.page.inner_text("main")
@@ -365,7 +366,7 @@ def test_d_the_annual_report_and_the_timeliness_charts_render(
     assert inspector.page.locator('[data-figure="results.favourable"]').inner_text() == "1"
     inspector.shot("inspector-annual-report-ja")
     text = pdf_text(inspector, f"/report/{today.year}.pdf")
-    assert "重要経済安保情報に関する年次報告" in text and "新規指定" in text
+    assert "年次報告" in text and "新規指定" in text and "経済産業省" in text
     inspector.close()
     head = Person(browser, live, clock, "meti.head")
     head.page.goto("/timeliness")

@@ -34,7 +34,8 @@ PAGES = {
 }  # fmt: skip
 # Latin text a Japanese page may show: product and format names, the language link, user names,
 # codes and identifiers (anything with a digit, dot, hyphen or underscore is data, not prose).
-ALLOWED = {"Clearance", "English", "PDF", "CSV", "Excel", "JSON", "API", "UTC", "UTF", "TOTP", "SNS", "CESI",
+ALLOWED = {"Clearance", "English", "PDF", "CSV", "Excel", "JSON", "API", "UTC", "UTF", "BOM", "JIS",
+           "TOTP", "SNS", "CESI",
            "SDS", "family_name", "given_name", "family_name_kana", "given_name_kana",
            "date_of_birth", "listing_consent_date", "dispatching_employer_code", "openapi"}  # fmt: skip
 

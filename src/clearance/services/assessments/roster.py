@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any
@@ -216,9 +217,13 @@ def decode_csv(raw: bytes) -> tuple[str, str]:
     refused with a field problem rather than guessed."""
     for codec, name in ENCODINGS:
         try:
-            return raw.decode(codec), name
+            text = raw.decode(codec)
         except UnicodeDecodeError:
             continue
+        # CP932 maps almost any byte to something (0xFF to a private-use character): text with
+        # NUL, other controls or private-use characters is not a roster in that encoding.
+        if not any(unicodedata.category(c) in ("Cc", "Co") and c not in "\t\r\n" for c in text):
+            return text, name
     raise ValidationFailed("Save the file as CSV in UTF-8 or Shift_JIS.", (
         FieldProblem("file", "The file is neither UTF-8 nor Shift_JIS text.", "encoding"),))  # fmt: skip
 
