@@ -12,6 +12,8 @@ visible focus on every control reached.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 from typing import Any
 
@@ -22,7 +24,7 @@ from tests.conftest import FakeClock
 from tests.e2e.flows import Flow, valid_answers
 from tests.e2e.test_cesi import World
 from tests.ui.browserless import Browser
-from tests.ui.conftest import LiveServer, Person
+from tests.ui.conftest import ROOT, LiveServer, Person
 from tests.ui.test_every_page import ACCOUNTS, UUID, crawl
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -84,6 +86,12 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violation(
             finally:
                 p.errors.clear()
                 p.close()
+    # What was checked, for the record (docs/accessibility.md quotes it).
+    db = "postgresql" if "postgresql" in os.environ.get("PYTEST_CURRENT_TEST", "") else "sqlite"
+    out = ROOT / "build" / f"accessibility-{db}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"pages_checked": checked, "violations": found}, ensure_ascii=False,
+                              indent=1))  # fmt: skip
     assert checked > 200  # every role's pages in both languages, not only the home pages
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
 
