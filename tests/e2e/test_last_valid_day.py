@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
 
-from clearance.domain.assessment import Eligibility
 from clearance.domain.dates import ERAS, wareki
 from clearance.domain.periods import JST
 from tests.conftest import FakeClock
@@ -82,23 +80,49 @@ def test_the_printed_last_day_is_the_last_permitted_day(
     assert reason in codes(world.decide(next_day)), (period, printed)
 
 
-def test_an_sds_result_holds_through_its_printed_last_day(
+def test_an_sds_result_recorded_in_the_pages_holds_through_its_printed_last_day(
     client: TestClient, clock: FakeClock
 ) -> None:
-    flow = Flow(client, clock)
-    person = flow.persons["misaki"]
-    notified = (clock.now().astimezone(JST) - dt.timedelta(days=400)).date()
-    e = flow.post("meti.officer", "/eligibility/sds", {
-        "person_id": person, "sds_notified_on": notified.isoformat(), "reference": "特定秘密第1号"},
-        201)  # fmt: skip
+    """The agency's officer records a favourable SDS result for 鈴木 美咲 (METI staff) in the pages;
+    the page prints its last valid day; her access to a METI material is decided at its edges."""
+    f = Flow(client, clock)
+    person = f.persons["misaki"]
+    today = clock.now().astimezone(JST).date()
+    design = f.post("meti.manager", "/designations", {
+        "category_code": "A3", "document_number": "経産安第30号", "title": "系統運用の脆弱性情報",
+        "marking": "mark", "start_on": today.isoformat(),
+        "expires_on": today.replace(year=today.year + 5).isoformat()}, 201)["id"]  # fmt: skip
+    [material] = f.post("meti.manager", "/materials", {
+        "designation_id": design, "kind": "document", "title": "評価報告書", "copy_total": 1,
+        "location": "金庫C"}, 201)  # fmt: skip
+    for module in ("handling_rules", "social_media", "foreign_approaches"):
+        r = f.post("meti.manager", "/training/assignments", {
+            "person_id": person, "module_code": module,
+            "due_on": (today + dt.timedelta(days=30)).isoformat()}, 201)  # fmt: skip
+        f.post("meti.manager", f"/training/assignments/{r['id']}/completion")
+    f.post("suzuki.misaki", "/handlers/acknowledgements", {"person_id": person}, 201)
+
+    b = Browser(client.app, clock, "meti.officer")
+    b.get("/eligibility")
+    notified = today - dt.timedelta(days=400)
+    b.post("/eligibility/sds", {"person_id": person, "sds_notified_on": notified.isoformat(),
+                                "reference": "特定秘密適性評価第1号"})  # fmt: skip
+    f.post("meti.manager", "/handlers", {"designation_id": design, "person_id": person,
+                                         "department": "製造産業局"}, 201)  # fmt: skip
+    page = b.get("/eligibility")
+    row = page.split('data-person="鈴木 美咲"', 1)[1].split("</tr>", 1)[0]
+    assert "特定秘密の適性評価の結果" in row
+    printed = parse_wareki(row.split('class="last-day"', 1)[1])[0]
+
+    def decide(at: dt.datetime) -> set[str]:
+        d = f.post("meti.manager", "/access/decisions", {
+            "person_id": person, "material_id": material["id"], "action": "read",
+            "at": at.isoformat()})  # fmt: skip
+        return {r["code"] for r in d["reasons"]}
+
+    last_moment, next_day = edges(printed)
+    assert "no_eligibility" not in decide(last_moment)
+    assert "no_eligibility" in decide(next_day)
     # POST and GET answer the instant in the same form (UTC), not +09:00 once and Z the other.
-    listed = flow.get("meti.officer", f"/persons/{person}/eligibility")
-    got = next(x for x in listed if x["id"] == e["id"])
-    assert got["valid_from"] == e["valid_from"] and got["valid_until"] == e["valid_until"]
-    until = dt.datetime.fromisoformat(e["valid_until"])
-    printed = parse_wareki(wareki((until - dt.timedelta(microseconds=1)).astimezone(JST).date()))
-    last_moment, next_day = edges(printed[0])
-    with client.app.state.ctx.deps.uow() as uow:
-        [stored] = [x for x in uow.cases.eligibilities(uuid.UUID(person)) if str(x.id) == e["id"]]
-    assert isinstance(stored, Eligibility)
-    assert stored.holds_at(last_moment) and not stored.holds_at(next_day)
+    listed = f.get("meti.officer", f"/persons/{person}/eligibility")
+    assert all(x["valid_from"].endswith(("Z", "+00:00")) for x in listed)

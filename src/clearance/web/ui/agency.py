@@ -17,7 +17,7 @@ from clearance.domain.errors import ClearanceError, NotFound
 from clearance.domain.organisations import OrgKind, Role
 from clearance.domain.records import CERT_TRANSITIONS, CRITERIA, CertStatus
 from clearance.services import audit, directory
-from clearance.services.assessments import complaints
+from clearance.services.assessments import complaints, eligibility
 from clearance.services.cesi import designations, operators
 from clearance.web.ui import labels, notices, pdf
 from clearance.web.ui.core import Ui, UiDep, UiRoute, done, path_id
@@ -60,6 +60,37 @@ def complaint_step(u: UiDep, complaint_id: str, step: str) -> Response:
     except ClearanceError as exc:
         return u.failed(lambda ui, **kw: complaints_page(ui, c_id, **kw), exc)
     return done(f"/complaints/{c_id}", "saved")
+
+
+# -- eligibility: the agency's own records, and SDS results recorded for CESI -------------------
+def eligibility_page(u: Ui, **extra: Any) -> Response:
+    """The agency's people with their eligibility for this agency (CESI result or SDS result),
+    each period shown by its last valid day; the form records a favourable SDS result."""
+    people = directory.list_persons(u.deps, u.subject, limit=200).items
+    rows = [(p, e) for p in people
+            for e in eligibility.eligibilities(u.deps, u.subject, person_id=p.id,
+                                               agency_id=u.subject.org_id)]  # fmt: skip
+    choices = [(str(p.id), f"{p.family_name} {p.given_name}") for p in people]
+    return u.render("eligibility.html", rows=rows, people=choices, now=u.deps.clock.now(),
+                    **extra)  # fmt: skip
+
+
+@router.get("/eligibility")
+def eligibility_list(u: UiDep) -> Response:
+    return eligibility_page(u)
+
+
+@router.post("/eligibility/sds")
+def record_sds(u: UiDep) -> Response:
+    try:
+        person, notified = u.id("person_id"), u.day("sds_notified_on")
+        reference = u.text("reference", max_length=100)
+        u.check()
+        eligibility.record_sds(u.deps, u.subject, person_id=person, sds_notified_on=notified,
+                               reference=reference)  # fmt: skip
+    except ClearanceError as exc:
+        return u.failed(eligibility_page, exc)
+    return done("/eligibility", "saved")
 
 
 # -- certification ------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from clearance.web.ui.problems import ERROR, PROBLEM
 
 __all__ = ["ERROR", "PROBLEM"]
 
+ELIGIBILITY_SOURCE = {"cesi": N_("Result of this agency's assessment"),
+                      "sds": N_("Specially Designated Secrets result")}  # fmt: skip
 DOCUMENT_KIND = {
     "designation": N_("Designation of Critical Economic Security Information"),
     "result_notice": N_("Notice of the result of the suitability assessment"),

@@ -27,6 +27,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = tuple(
     for path, text, roles in (
         ("/cases", i18n.N_("Assessments"), AGENCY | {R.INVESTIGATOR, R.INVESTIGATION_SUPERVISOR,
                                                     R.ASSESSED_PERSON}),
+        ("/eligibility", i18n.N_("Eligibility"), {R.ASSESSMENT_OFFICER}),
         ("/employees", i18n.N_("Employees and roster"), {R.SECURITY_OFFICER, R.OPERATOR_ADMIN,
                                                          R.OPERATOR_MANAGEMENT}),
         ("/designations", i18n.N_("Designation ledger"), {R.CESI_MANAGER, R.AGENCY_HEAD_DELEGATE,
