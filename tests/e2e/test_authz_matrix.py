@@ -57,6 +57,9 @@ MATRIX = [
     ("GET", "/api/v1/tasks", None, EVERYONE),  # each caller's own list (test_steps_and_tasks.py)
     ("GET", "/api/v1/auth/webauthn/keys", None, EVERYONE),
     ("POST", "/api/v1/auth/webauthn/registration-options", None, EVERYONE),
+    # official documents: the register of the caller's organisation; its issuer profile
+    ("GET", "/api/v1/documents", None, EVERYONE - {"admin", "tanaka.hanako"}),
+    ("PUT", "/api/v1/documents/settings", {"number_format": "第{n}号", "title_ja": "長"}, {"admin", "meti.admin", "meti.manager", "sakura.security"}),
 ]  # fmt: skip
 
 
@@ -78,6 +81,8 @@ def test_matrix_covers_every_api_route(client: TestClient) -> None:
         # security keys: public login steps and owner-only key management, in test_webauthn.py
         ("POST", "/api/v1/auth/webauthn/login-options"), ("POST", "/api/v1/auth/webauthn/login"),
         ("POST", "/api/v1/auth/webauthn/keys"), ("DELETE", "/api/v1/auth/webauthn/keys/{key_id}"),
+        # reissue needs a document of the caller's organisation: tests/e2e/test_documents.py
+        ("POST", "/api/v1/documents/{document_id}/reissue"),
     }  # fmt: skip
     assert routes - exempt == covered
 

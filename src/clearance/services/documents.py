@@ -167,22 +167,24 @@ def set_profile(
     name_ja: str = "", name_en: str = "", complaints_ja: str = "", complaints_en: str = "",
     org_id: uuid.UUID | None = None,
 ) -> IssuerProfile:  # fmt: skip
-    """The organisation's number form, issuing title and name, and where complaints go."""
-    problems = check_format(number_format)
-    for name, value, limit in (("title_ja", title_ja, 100), ("title_en", title_en, 100),
-                               ("name_ja", name_ja, 100), ("name_en", name_en, 100),
-                               ("complaints_ja", complaints_ja, 300),
-                               ("complaints_en", complaints_en, 300)):  # fmt: skip
-        if len(value) > limit or not value.isprintable():
-            problems.append(FieldProblem(name, f"At most {limit} characters of text.", "invalid"))
-    if not title_ja.strip():
-        problems.append(FieldProblem("title_ja", "Give the issuing title.", "required"))
-    if problems:
-        raise ValidationFailed("The document settings cannot be saved.", tuple(problems))
+    """The organisation's number form, issuing title and name, and where complaints go. The
+    caller is authorised before the input is checked: an outsider learns nothing from it."""
     with deps.uow() as uow:
         org_id = org_id or actor.org_id
         decision = authorize(deps, uow, actor, Action.DOCUMENT_SETTINGS,
                              Resource("organisation", org_id, org_id=org_id))  # fmt: skip
+        problems = check_format(number_format)
+        for name, value, limit in (("title_ja", title_ja, 100), ("title_en", title_en, 100),
+                                   ("name_ja", name_ja, 100), ("name_en", name_en, 100),
+                                   ("complaints_ja", complaints_ja, 300),
+                                   ("complaints_en", complaints_en, 300)):  # fmt: skip
+            if len(value) > limit or not value.isprintable():
+                problems.append(FieldProblem(name, f"At most {limit} characters of text.",
+                                             "invalid"))  # fmt: skip
+        if not title_ja.strip():
+            problems.append(FieldProblem("title_ja", "Give the issuing title.", "required"))
+        if problems:
+            raise ValidationFailed("The document settings cannot be saved.", tuple(problems))
         assert org_id is not None
         p = IssuerProfile(org_id, number_format.strip(), title_ja.strip(), title_en.strip(),
                           name_ja.strip(), name_en.strip(), complaints_ja.strip(),

@@ -74,6 +74,9 @@ def record_sds(
     """Record a favourable SDS result of the same agency head (an SDS reference)."""
     agency_id = agency_id or actor.org_id
     now = deps.clock.now()
+    if not dt.date(1900, 1, 1) <= sds_notified_on <= dt.date(9000, 12, 31):
+        raise ValidationFailed("The SDS reference cannot be recorded.", (
+            FieldProblem("sds_notified_on", "The date is out of range.", "range"),))  # fmt: skip
     # Stored and answered in UTC like every instant (POST and GET answer the same text).
     start = dt.datetime(sds_notified_on.year, sds_notified_on.month, sds_notified_on.day,
                         tzinfo=JST).astimezone(dt.UTC)  # fmt: skip

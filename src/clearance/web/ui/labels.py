@@ -24,8 +24,8 @@ DOCUMENT_KIND = {
 }
 
 # What an uploaded roster was read as (named in the preview).
-ENCODING = {"UTF-8": N_("UTF-8"), "Shift_JIS (CP932)": N_("Shift_JIS (CP932)"),
-            "Excel (.xlsx)": N_("Excel workbook (.xlsx)")}  # fmt: skip
+# (an encoding's own name, UTF-8 or Shift_JIS (CP932), is the same in both languages).
+ENCODING = {"Excel (.xlsx)": N_("Excel workbook (.xlsx)")}
 
 # The result as a notice states it (Act Art. 12(1): whether the person is found not likely to leak).
 RESULT_SENTENCE = {
