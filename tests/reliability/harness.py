@@ -228,6 +228,18 @@ def check(inst: Installation, acks: Acks) -> dict[str, Any]:
             "assessments": assessments, "entries": report.size}  # fmt: skip
 
 
+def wait_for_progress(acks: Acks, before: tuple[int, int, int], deadline_s: float) -> None:
+    """Until a designation, a material and an assessment step were each acknowledged since
+    ``before``, or the (generous) deadline passes: then the check below reports what is missing."""
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        with acks.lock:
+            now = (len(acks.designations), len(acks.materials), len(acks.steps))
+        if all(n > b for n, b in zip(now, before, strict=True)):
+            return
+        time.sleep(0.02)
+
+
 def run(cycles: int, db: str | None = None, workdir: Path | None = None, seed: int = 7,
         clients: int = 8) -> dict[str, Any]:  # fmt: skip
     workdir = workdir or Path(tempfile.mkdtemp(prefix="clearance-crash-"))
@@ -259,9 +271,15 @@ def run(cycles: int, db: str | None = None, workdir: Path | None = None, seed: i
         threads = [threading.Thread(target=writer, args=(inst.base, h, kinds[i % 4], acks, stop,
                                                          shared, seed * 1000 + cycle * 10 + i))
                    for i in range(clients)]  # fmt: skip
+        with acks.lock:
+            before = (len(acks.designations), len(acks.materials), len(acks.steps))
         for t in threads:
             t.start()
-        time.sleep(rng.uniform(0.1, 0.8))  # a random moment in the middle of the writes
+        # Driven by progress, not by time (a loaded machine is slow, not wrong): wait until every
+        # kind of write was acknowledged at least once in this cycle, then kill at a random
+        # moment shortly after, in the middle of the writes that follow.
+        wait_for_progress(acks, before, deadline_s=120)
+        time.sleep(rng.uniform(0.0, 0.3))
         inst.kill()
         stop.set()
         for t in threads:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from clearance.authz.model import Action, Resource, Subject
+from clearance.domain import exports
 from clearance.domain.access import AccessAction, HandlerSpan, MaterialFacts, Span, decide_access
 from clearance.domain.designation import Designation
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
@@ -252,10 +253,10 @@ def register_csv(lines: list[RegisterLine]) -> str:
                 "active", "blocked_by"])  # fmt: skip
     for line in lines:
         h = line.handler
-        w.writerow([h.designation_id, line.person.family_name, line.person.given_name,
+        w.writerow(exports.row([h.designation_id, line.person.family_name, line.person.given_name,
                     h.department or "", jst_today(h.start).isoformat(),
                     jst_today(h.end).isoformat() if h.end else "",
-                    "yes" if line.active else "no", " ".join(line.blocked_by)])  # fmt: skip
+                    "yes" if line.active else "no", " ".join(line.blocked_by)]))  # fmt: skip
     return "\ufeff" + out.getvalue()  # Excel on Japanese Windows needs the mark to read UTF-8
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clearance.authz.model import Action, Resource, Subject
+from clearance.domain import exports
 from clearance.domain.errors import FieldProblem, ValidationFailed
 from clearance.domain.periods import JST
 from clearance.services.context import Deps
@@ -117,7 +118,8 @@ def as_csv(report: AnnualReport) -> str:
     w = csv.writer(out)
     w.writerow(["year", "section", "agency_code", "agency", "figure", "breakdown", "count"])
     for r in report.rows:
-        w.writerow([report.year, r.section, r.agency_code, r.agency, r.key, r.sub, r.count])
+        w.writerow(exports.row([report.year, r.section, r.agency_code, r.agency, r.key, r.sub,
+                                r.count]))  # fmt: skip
     return BOM + out.getvalue()
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from clearance.domain import exports
 from clearance.domain.errors import FieldProblem, ValidationFailed
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,9 +73,10 @@ def workbook(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append(list(header))
+    sheet.append(exports.row(list(header)))
     for row in rows:
-        sheet.append(list(row))
+        # A text starting with = is a formula to openpyxl too: neutralised like the CSV cells.
+        sheet.append(exports.row(list(row)))
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, dt.date):
