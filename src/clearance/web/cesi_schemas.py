@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from clearance.domain.access import AccessAction, AccessDecision
 from clearance.domain.designation import Marking, ProvisionBasis
@@ -124,7 +123,7 @@ class InventoryIn(Request):
 
 class IncidentIn(Request):
     kind: str = Field(max_length=16)
-    occurred_at: Annotated[dt.datetime, Loose]
+    occurred_at: Annotated[AwareDatetime, Loose]  # with its offset: a bare time is refused
     material_ids: list[LooseUUID] = Field(default_factory=list, max_length=1000)
     text: str = Field(max_length=4000)
 
@@ -138,7 +137,7 @@ class AccessIn(Request):
     person_id: LooseUUID
     material_id: LooseUUID
     action: Annotated[AccessAction, Loose]
-    at: Annotated[dt.datetime | None, Loose] = None
+    at: Annotated[AwareDatetime | None, Loose] = None  # with its offset (…+09:00 or Z)
 
 
 class ReasonOut(Response):

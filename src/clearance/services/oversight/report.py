@@ -66,10 +66,14 @@ class AnnualReport:
         return self.totals.get(section, {}).get(key, 0)
 
 
+MAX_YEAR = 2999
+
+
 def build(deps: Deps, actor: Subject, *, year: int) -> AnnualReport:
-    if not 2025 <= year <= 9999:
+    # From the Act's first year; up to 2999 (9999 overflowed the end of the year: a 500).
+    if not 2025 <= year <= MAX_YEAR:
         raise ValidationFailed("Choose a year from 2025 (the Act took effect on 16 May 2025).",
-                               (FieldProblem("year", "From 2025.", "range"),))  # fmt: skip
+                               (FieldProblem("year", "From 2025 to 2999.", "range"),))  # fmt: skip
     start = dt.datetime(year, 1, 1, tzinfo=JST)
     end = dt.datetime(year + 1, 1, 1, tzinfo=JST)
     with deps.uow() as uow:

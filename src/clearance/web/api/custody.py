@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
+from pydantic import AwareDatetime
 
 from clearance.domain.access import AccessAction
 from clearance.domain.records import (
@@ -26,7 +26,9 @@ from clearance.web.deps import CurrentSubject, DepsDep
 from clearance.web.schemas import ERRORS, Limit, Offset
 
 router = APIRouter(responses=ERRORS)
-AtQ = Annotated[dt.datetime, Query(description="The time asked about (ISO 8601)")]
+# An instant with its offset (…+09:00 or Z): a bare date or a time without offset is a 422 (it
+# was compared with aware instants: a 500).
+AtQ = Annotated[AwareDatetime, Query(description="The time asked about (ISO 8601 with offset)")]
 H: list[str | Enum] = ["handlers"]
 M: list[str | Enum] = ["custody"]
 A: list[str | Enum] = ["access"]

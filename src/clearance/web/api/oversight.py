@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from clearance.domain.documents import IssuedDocument, IssuerProfile
 from clearance.domain.oversight import Inspection, OrgContact, Reminder
@@ -70,8 +70,8 @@ def annual_report_csv(year: int, subject: CurrentSubject, deps: DepsDep) -> CsvR
 
 
 @router.get("/timeliness", response_model=timeliness.Timeliness, tags=OV)
-def stage_times(subject: CurrentSubject, deps: DepsDep, since: Annotated[dt.datetime, Query()],
-                until: Annotated[dt.datetime, Query()]) -> timeliness.Timeliness:  # fmt: skip
+def stage_times(subject: CurrentSubject, deps: DepsDep, since: Annotated[AwareDatetime, Query()],
+                until: Annotated[AwareDatetime, Query()]) -> timeliness.Timeliness:  # fmt: skip
     return timeliness.compute(deps, subject, since=since, until=until)
 
 
