@@ -30,15 +30,21 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
              "September", "October", "November", "December")  # fmt: skip
 
 
-def as_date(value: object) -> dt.date | None:
-    """The JST date of an instant, a date as is, an ISO string parsed; None for anything else."""
+def parse(value: object) -> dt.date | dt.datetime | None:
+    """A date or an instant as given, or parsed from ISO text; None for anything else."""
     if isinstance(value, str):
         try:
-            value = (
+            return (
                 dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
             )
         except ValueError:
             return None
+    return value if isinstance(value, dt.date) else None
+
+
+def as_date(value: object) -> dt.date | None:
+    """The JST date of an instant, a date as is, an ISO string parsed; None for anything else."""
+    value = parse(value)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:  # stored naive values are UTC
             value = value.replace(tzinfo=dt.UTC)

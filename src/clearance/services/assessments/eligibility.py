@@ -37,6 +37,12 @@ from clearance.services.guard import authorize, record
 from clearance.services.ports import UnitOfWork
 
 
+def until(deps: Deps, notified_at: dt.datetime) -> dt.datetime:
+    """Exclusive end of the eligibility a result notified at ``notified_at`` gives (Art. 12(1)):
+    the one rule, for the record and for the notice that tells the person its last day."""
+    return period_end(notified_at, deps.regime.years("eligibility_validity_years"))
+
+
 def grant(deps: Deps, uow: UnitOfWork, a: Assessment, notified_at: dt.datetime) -> Eligibility:
     """Eligibility from a favourable, notified result; supersedes any earlier one for the agency."""
     for old in uow.cases.eligibilities(a.person_id, a.agency_id):
@@ -46,7 +52,7 @@ def grant(deps: Deps, uow: UnitOfWork, a: Assessment, notified_at: dt.datetime) 
             )
     e = Eligibility(
         new_id(), a.person_id, a.agency_id, EligibilitySource.CESI, notified_at,
-        period_end(notified_at, deps.regime.years("eligibility_validity_years")), a.id,
+        until(deps, notified_at), a.id,
     )  # fmt: skip
     uow.cases.add_eligibility(e)
     return e

@@ -60,21 +60,10 @@ def environment() -> Environment:
         lambda c, v: dates.long_datetime(v, c.get("lang", "ja"))
     )
     env.filters["lastday"] = pass_context(
-        lambda c, v: dates.long_date(dates.last_day(dates_or_none(v)), c.get("lang", "ja"))
+        lambda c, v: dates.long_date(dates.last_day(dates.parse(v)), c.get("lang", "ja"))
     )
     env.filters["jpdate"] = long_date
     return env
-
-
-def dates_or_none(value: object) -> dt.date | dt.datetime | None:
-    if isinstance(value, str):
-        try:
-            return (
-                dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
-            )
-        except ValueError:
-            return None
-    return value if isinstance(value, dt.date) else None
 
 
 def _jst(value: object, fmt: str) -> str:

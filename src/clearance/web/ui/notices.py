@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from clearance.domain import dates
 from clearance.domain.designation import Designation
 from clearance.domain.documents import DocumentKind, IssuedDocument
-from clearance.domain.periods import JST, period_end
+from clearance.domain.periods import JST
 from clearance.services import documents
+from clearance.services.assessments import eligibility
 from clearance.web.ui import labels
 from clearance.web.ui.pdf import Document, Heading
 
@@ -106,8 +107,8 @@ def result_notice(u: Ui, view: CaseView, notice: dict[str, Any]) -> bytes:
     favourable = notice["result"] == "favourable"
     items = [(_("Result"), _(labels.RESULT_SENTENCE[notice["result"]]))]
     if favourable:
-        until = period_end(at, reg.years("eligibility_validity_years"))
-        items.append((_("Last day of validity"), dates.long_date(dates.last_day(until), u.lang)))
+        end = eligibility.until(u.deps, at)
+        items.append((_("Last day of validity"), dates.long_date(dates.last_day(end), u.lang)))
         items.append((_("Validity"), _("For the CESI of this agency only, until the day above "
                                        "unless ended earlier.")))  # fmt: skip
     elif notice.get("reasons"):
