@@ -260,6 +260,13 @@ def test_roster_import_with_one_bad_row_imports_nothing(flow: Flow) -> None:
 
 def test_nomination_is_for_own_staff_and_the_staff_member_consents(flow: Flow) -> None:
     staff, employee = flow.persons["misaki"], flow.persons["hanako"]
+    # A company's employee the agency has no dealings with is unknown to it, like a missing id.
+    r = flow.c.post(
+        "/api/v1/assessments", json={"person_id": employee}, headers=flow.h("meti.officer")
+    )
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    # Once her employer has nominated her, the agency knows her: she is not its staff.
+    flow.operator_candidate()
     r = flow.c.post(
         "/api/v1/assessments", json={"person_id": employee}, headers=flow.h("meti.officer")
     )

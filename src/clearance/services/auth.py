@@ -29,7 +29,7 @@ from clearance.domain.errors import (
 )
 from clearance.domain.model import Account
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, authorize_or_conceal, record
 from clearance.services.ports import (
     AccountRecord,
     ApiTokenRecord,
@@ -258,9 +258,10 @@ def revoke_api_token(deps: Deps, actor: Subject, token_id: uuid.UUID) -> None:
         rec = uow.auth.get_token(token_id)
         if rec is None:
             raise NotFound("api_token", token_id)
-        decision = authorize(
+        # Another account's token answers like a missing one (issue 15 §1); the denial is audited.
+        decision = authorize_or_conceal(
             deps, uow, actor, Action.API_TOKEN_REVOKE,
-            Resource("api_token", token_id, account_id=rec.account_id),
+            Resource("api_token", token_id, account_id=rec.account_id), what="api_token",
         )  # fmt: skip
         uow.auth.revoke_token(token_id, deps.clock.now())
         record(deps, uow, actor, Action.API_TOKEN_REVOKE, f"api_token:{token_id}", decision)

@@ -8,7 +8,7 @@ transaction, appends the denied attempt to the audit log, commits that alone, an
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Any, NoReturn
 
 from clearance.audit.entry import AuditEntry
 from clearance.authz.engine import decide
@@ -65,6 +65,23 @@ def authorize_or_conceal(
             authorize(deps, uow, actor, action, resource, purpose=purpose)
         raise NotFound(what, resource.id if ident is None else ident)
     return authorize(deps, uow, actor, action, resource, purpose=purpose)
+
+
+def refuse_reference(
+    deps: Deps, uow: UnitOfWork, actor: Subject, action: Action, what: str, ident: object
+) -> NoReturn:
+    """A request body or query names an object the actor may not name (another organisation's
+    person, material, designation…): the answer is exactly that of a missing object, so the caller
+    learns nothing of its existence, and the attempt is audited as a denial. Callers check the
+    reference before anything else that could tell the two apart (tests/e2e/test_reference_scope)."""
+    uow.rollback()
+    uow.audit.append(
+        AuditDraft(actor=actor.label, action=action.value, target=f"{what}:{ident}",
+                   decision="deny", rule="reference_out_of_scope", purpose=None),
+        deps.clock.now(),
+    )  # fmt: skip
+    uow.commit()
+    raise NotFound(what, ident)
 
 
 def authorize_any(

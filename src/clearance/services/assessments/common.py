@@ -18,7 +18,8 @@ from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.assessment import Assessment, Command, next_status
 from clearance.domain.casefile import AssessmentEvent, VettingKind, VettingRecord
 from clearance.domain.errors import Conflict, NotFound
-from clearance.domain.model import new_id
+from clearance.domain.model import Person, new_id
+from clearance.domain.records import Certification
 from clearance.services.assessments import invitations
 from clearance.services.assessments.actions import STEP_ACTION
 from clearance.services.context import Deps
@@ -34,6 +35,19 @@ def resource(a: Assessment) -> Resource:
         "assessment", a.id, org_id=a.agency_id, person_id=a.person_id,
         attrs={"employer_id": str(a.employer_id) if a.employer_id else ""},
     )  # fmt: skip
+
+
+def known_to_agency(uow: UnitOfWork, person: Person, agency_id: uuid.UUID) -> bool:
+    """Whether an agency has a standing to name this person: its own staff, a person with a case
+    at the agency, or an employee of an operator the agency has certified or applied to. Anyone
+    else is answered like a missing person (issue 15 §1)."""
+    if person.employer_id == agency_id:
+        return True
+    if uow.cases.find(person_id=person.id, agency_id=agency_id, limit=1).items:
+        return True
+    return person.employer_id is not None and bool(
+        uow.records.find(Certification, operator_id=person.employer_id, agency_id=agency_id)
+    )
 
 
 def load(

@@ -31,9 +31,9 @@ from clearance.domain.casefile import VettingKind
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import new_id
 from clearance.domain.periods import JST, period_end
-from clearance.services.assessments.common import add_vetting, created
+from clearance.services.assessments.common import add_vetting, created, known_to_agency
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, record, refuse_reference
 from clearance.services.ports import UnitOfWork
 
 
@@ -104,8 +104,11 @@ def record_sds(
         decision = authorize(deps, uow, actor, Action.ELIGIBILITY_RECORD_SDS,
                              _resource(uow, person_id, agency_id))  # fmt: skip
         assert agency_id is not None
-        if uow.persons.get(person_id) is None:
+        person = uow.persons.get(person_id)
+        if person is None:
             raise NotFound("person", person_id)
+        if not known_to_agency(uow, person, agency_id):
+            refuse_reference(deps, uow, actor, Action.ELIGIBILITY_RECORD_SDS, "person", person_id)
         e = Eligibility(new_id(), person_id, agency_id, EligibilitySource.SDS, start, until,
                         sds_reference=reference.strip())  # fmt: skip
         uow.cases.add_eligibility(e)

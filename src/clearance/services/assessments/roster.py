@@ -21,9 +21,9 @@ from clearance.domain.organisations import OrgKind
 from clearance.domain.people import check_person_fields, clean_kana, clean_name
 from clearance.domain.periods import jst_today
 from clearance.services.assessments import invitations
-from clearance.services.assessments.common import created, load, transition
+from clearance.services.assessments.common import created, known_to_agency, load, transition
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, draft
+from clearance.services.guard import authorize, draft, refuse_reference
 from clearance.services.ports import UnitOfWork
 
 CSV_COLUMNS = (
@@ -82,6 +82,8 @@ def nominate(
         if person is None:
             raise NotFound("person", person_id)
         _agency(uow, agency_id)
+        if not known_to_agency(uow, person, agency_id):
+            refuse_reference(deps, uow, actor, Action.ASSESSMENT_NOMINATE, "person", person_id)
         if person.employer_id != agency_id:
             raise ValidationFailed(
                 "Only the agency's own staff can be nominated; an operator's employees come "
@@ -108,6 +110,18 @@ def _latest(uow: UnitOfWork, person_id: uuid.UUID, agency_id: uuid.UUID) -> Asse
     return max(done.items, key=lambda a: a.status_since) if done.items else None
 
 
+def _dispatcher(uow: UnitOfWork, org_id: uuid.UUID, person: Person) -> None:
+    """A dispatching employer (派遣元) is told the result, so it must be a business in the
+    directory other than the nominating employer: never an agency, the Cabinet Office or an unknown
+    id (all answered alike). Whether the worker really is dispatched from it is for the agency to
+    check on the roster, which shows it (docs/assessment.md)."""
+    org = uow.orgs.get(org_id)
+    if org is None or org.kind is not OrgKind.QUALIFIED_OPERATOR or org.id == person.employer_id:
+        raise ValidationFailed("The dispatching employer is not a business in the directory.", (
+            FieldProblem("dispatching_employer_id", "Choose the business that dispatches the "
+                         "worker (not your own organisation, not an agency).", "dispatcher"),))  # fmt: skip
+
+
 def add_candidate(
     deps: Deps, actor: Subject, *, person_id: uuid.UUID, agency_id: uuid.UUID,
     dispatching_employer_id: uuid.UUID | None = None, trigger: Trigger = Trigger.NEW,
@@ -122,8 +136,8 @@ def add_candidate(
         )  # fmt: skip
         assert person is not None  # the employer scope needs an existing employee
         _agency(uow, agency_id)
-        if dispatching_employer_id is not None and uow.orgs.get(dispatching_employer_id) is None:
-            raise NotFound("organisation", dispatching_employer_id)
+        if dispatching_employer_id is not None:
+            _dispatcher(uow, dispatching_employer_id, person)
         _no_open_case(uow, person_id, agency_id)
         previous = _latest(uow, person_id, agency_id)
         a = _new(deps, person, agency_id, Origin.OPERATOR_EMPLOYEE,
@@ -278,14 +292,15 @@ def import_roster_csv(
             dispatching = None
             if values["dispatching_employer_code"]:
                 org = uow.orgs.by_code(values["dispatching_employer_code"])
-                if org is None:
-                    row_problems.append(
-                        FieldProblem(
-                            f"rows.{n}.dispatching_employer_code",
-                            "No organisation has this code.",
-                            "unknown",
-                        )
-                    )
+                if (
+                    org is None
+                    or org.kind is not OrgKind.QUALIFIED_OPERATOR
+                    or (org.id == actor.org_id)
+                ):
+                    row_problems.append(FieldProblem(
+                        f"rows.{n}.dispatching_employer_code",
+                        "No business other than yours has this code.", "unknown"))  # fmt: skip
+                    org = None
                 dispatching = org.id if org else None
             identity = (values["family_name"], values["given_name"], values["date_of_birth"])
             if identity in seen:

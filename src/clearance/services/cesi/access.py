@@ -21,7 +21,12 @@ from clearance.domain.errors import NotFound
 from clearance.domain.records import Handler, Material
 from clearance.services.cesi.facts import contracts_between, material_facts, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_any, authorize_or_conceal, record
+from clearance.services.guard import (
+    authorize,
+    authorize_or_conceal,
+    record,
+    refuse_reference,
+)
 from clearance.services.ports import UnitOfWork
 
 
@@ -49,19 +54,20 @@ def check(
     at = at or deps.clock.now()
     with deps.uow() as uow:
         m, d = _material(uow, material_id)
+        # The decision belongs to the material's side: its holder or its designating agency. The
+        # person must be the asker's own, or registered as a handler of the designation; anything
+        # else answers like a missing object (issue 15 §1).
+        if actor.org_id not in (m.holder_org_id, d.agency_id):
+            refuse_reference(deps, uow, actor, Action.ACCESS_DECIDE, "material", material_id)
         person = uow.persons.get(person_id)
         if person is None:
             raise NotFound("person", person_id)
-        decision = authorize_any(
-            deps,
-            uow,
-            actor,
-            Action.ACCESS_DECIDE,
-            [
-                Resource("access", f"material:{m.id}", org_id=o)
-                for o in (person.employer_id, d.agency_id)
-            ],
-        )
+        if person.employer_id != actor.org_id and not uow.records.find(
+            Handler, designation_id=d.id, person_id=person_id
+        ):
+            refuse_reference(deps, uow, actor, Action.ACCESS_DECIDE, "person", person_id)
+        decision = authorize(deps, uow, actor, Action.ACCESS_DECIDE,
+                             Resource("access", f"material:{m.id}", org_id=actor.org_id))  # fmt: skip
         verdict = evaluate(deps, uow, person_id, m, d, action, at)
         record(deps, uow, actor, Action.ACCESS_DECIDE, f"material:{m.id}", decision,
                payload={"person": str(person_id), "action": action.value, "at": at.isoformat(),

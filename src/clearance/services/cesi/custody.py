@@ -27,9 +27,9 @@ from clearance.domain.records import (
     Provision,
     need_material_status,
 )
-from clearance.services.cesi.facts import contracts_between, person_facts
+from clearance.services.cesi.facts import contracts_between, may_hold, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record
+from clearance.services.guard import authorize, authorize_or_conceal, record, refuse_reference
 from clearance.services.ports import UnitOfWork
 
 KINDS = ("document", "file", "medium")
@@ -66,13 +66,6 @@ def _step(deps: Deps, uow: UnitOfWork, actor: Subject, m: Material, new: Materia
     return new
 
 
-def _may_hold(uow: UnitOfWork, d: Designation, org_id: uuid.UUID) -> bool:
-    """The designating agency, or an organisation the designation was provided to."""
-    return org_id == d.agency_id or bool(
-        uow.records.count(Provision, designation_id=d.id, recipient_org_id=org_id)
-    )
-
-
 def _renumber(uow: UnitOfWork, series: list[Material], total: int) -> None:
     """Every live copy of a series learns the new total. A destroyed copy's record is final (its
     destruction certificate says "copy n of m" as it was); found by the state machine."""
@@ -102,10 +95,10 @@ def register(deps: Deps, actor: Subject, *, designation_id: uuid.UUID, kind: str
         d = uow.records.get(Designation, designation_id)
         if d is None or actor.org_id is None:
             raise NotFound("designation", designation_id)
-        if not d.in_force(deps.clock.now()) or not _may_hold(uow, d, actor.org_id):
-            raise Conflict(
-                "The designation is not in force or was not provided to your organisation."
-            )
+        if not may_hold(uow, d, actor.org_id):  # another side's designation: as if missing
+            refuse_reference(deps, uow, actor, Action.CUSTODY_MANAGE, "designation", d.id)
+        if not d.in_force(deps.clock.now()):
+            raise Conflict("The designation is not in force.")
         now = deps.clock.now()
         # More copies of a title already registered continue its numbering (found by the
         # state machine: two "copy 1 of 1" of one document made the register ambiguous).
@@ -152,7 +145,7 @@ def transfer(deps: Deps, actor: Subject, material_id: uuid.UUID, *, to_org_id: u
     with deps.uow() as uow:
         m, d, decision = _load(deps, uow, actor, material_id)
         need_material_status(m, {MaterialStatus.HELD}, "transfer")
-        if to_org_id == m.holder_org_id or not _may_hold(uow, d, to_org_id):
+        if to_org_id == m.holder_org_id or not may_hold(uow, d, to_org_id):
             raise ValidationFailed("The recipient has no provision of this designation.", (
                 FieldProblem("to_org_id", "Record a provision to this organisation first (Arts. "
                              "6, 10).", "no_provision"),))  # fmt: skip
@@ -253,8 +246,11 @@ def inventory(deps: Deps, actor: Subject, *, found: list[uuid.UUID]) -> Inventor
     with deps.uow() as uow:
         decision = authorize(deps, uow, actor, Action.CUSTODY_MANAGE,
                              Resource("material", org_id=actor.org_id))  # fmt: skip
-        held = uow.records.find(Material, holder_org_id=actor.org_id, status=MaterialStatus.HELD)
-        expected = {m.id: m for m in held}
+        ours = {m.id: m for m in uow.records.find(Material, holder_org_id=actor.org_id)}
+        for mid in found:  # an id not on the organisation's register names nothing it may name
+            if mid not in ours:
+                refuse_reference(deps, uow, actor, Action.CUSTODY_MANAGE, "material", mid)
+        expected = {m.id: m for m in ours.values() if m.status is MaterialStatus.HELD}
         missing = sorted(set(expected) - set(found))
         unexpected = sorted(set(found) - set(expected))
         now = deps.clock.now()
@@ -265,8 +261,8 @@ def inventory(deps: Deps, actor: Subject, *, found: list[uuid.UUID]) -> Inventor
                                             len(set(found) & set(expected)), len(missing)))  # fmt: skip
         incident = None
         if missing or unexpected:
-            first = expected[missing[0]] if missing else uow.records.get(Material, unexpected[0])
-            d = uow.records.get(Designation, first.designation_id) if first else None
+            first = ours[(missing + unexpected)[0]]
+            d = uow.records.get(Designation, first.designation_id)
             assert actor.org_id is not None
             incident = Incident(
                 new_id(), actor.org_id, d.agency_id if d else actor.org_id, "discrepancy",

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from clearance.domain.access import ContractFacts, HandlerSpan, MaterialFacts, PersonFacts, Span
-from clearance.domain.designation import day_start
+from clearance.domain.designation import Designation, day_start
 from clearance.domain.errors import NotFound
 from clearance.domain.organisations import OrgKind
 from clearance.domain.records import (
@@ -18,6 +18,7 @@ from clearance.domain.records import (
     CustodyEvent,
     Handler,
     Material,
+    Provision,
     Suspension,
     TrainingModule,
     TrainingRecord,
@@ -36,6 +37,14 @@ def contract_facts(uow: UnitOfWork, c: Contract) -> ContractFacts:
         frozenset(c.departments), Span(day_start(c.start_on), end),
         tuple(Span(s.start, s.end) for s in suspensions),
     )  # fmt: skip
+
+
+def may_hold(uow: UnitOfWork, d: Designation, org_id: uuid.UUID) -> bool:
+    """The designating agency, or an organisation the designation was provided to: the only
+    organisations that may name the designation in a request (materials, handlers)."""
+    return org_id == d.agency_id or bool(
+        uow.records.count(Provision, designation_id=d.id, recipient_org_id=org_id)
+    )
 
 
 def contracts_between(

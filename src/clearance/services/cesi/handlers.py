@@ -32,9 +32,9 @@ from clearance.domain.records import (
     TrainingModule,
     TrainingRecord,
 )
-from clearance.services.cesi.facts import contracts_between, person_facts
+from clearance.services.cesi.facts import contracts_between, may_hold, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record
+from clearance.services.guard import authorize, authorize_or_conceal, record, refuse_reference
 from clearance.services.ports import UnitOfWork
 
 IGNORED_FOR_ASSIGNMENT = {"duties_not_acknowledged", "material_not_held"}
@@ -45,6 +45,14 @@ def _person(uow: UnitOfWork, person_id: uuid.UUID) -> Person:
     if person is None:
         raise NotFound("person", person_id)
     return person
+
+
+def _named(uow: UnitOfWork, person_id: uuid.UUID) -> tuple[Person | None, uuid.UUID | None]:
+    """A person named in a request body, and the organisation to authorize against. A missing
+    person belongs to no organisation, so the caller is refused exactly as for another
+    organisation's person and cannot tell the two apart (issue 15 §1)."""
+    person = uow.persons.get(person_id)
+    return person, person.employer_id if person else None
 
 
 def ensure_default_modules(uow: UnitOfWork) -> None:
@@ -76,9 +84,11 @@ def add_module(deps: Deps, actor: Subject, *, code: str, title_ja: str, title_en
 def assign_training(deps: Deps, actor: Subject, *, person_id: uuid.UUID, module_code: str,
                     due_on: dt.date) -> TrainingRecord:  # fmt: skip
     with deps.uow() as uow:
-        person = _person(uow, person_id)
+        person, org = _named(uow, person_id)
         decision = authorize(deps, uow, actor, Action.TRAINING_MANAGE,
-                             Resource("training", org_id=person.employer_id))  # fmt: skip
+                             Resource("training", org_id=org))  # fmt: skip
+        if person is None:
+            raise NotFound("person", person_id)
         ensure_default_modules(uow)
         if uow.records.get(TrainingModule, module_code) is None:
             raise NotFound("training module", module_code)
@@ -116,12 +126,16 @@ def complete_training(deps: Deps, actor: Subject, record_id: uuid.UUID) -> Train
 def assign_handler(deps: Deps, actor: Subject, *, designation_id: uuid.UUID, person_id: uuid.UUID,
                    department: str | None = None) -> Handler:  # fmt: skip
     with deps.uow() as uow:
-        person = _person(uow, person_id)
+        person, org = _named(uow, person_id)
         decision = authorize(deps, uow, actor, Action.HANDLER_MANAGE,
-                             Resource("handler", org_id=person.employer_id))  # fmt: skip
+                             Resource("handler", org_id=org))  # fmt: skip
+        if person is None:
+            raise NotFound("person", person_id)
         d = uow.records.get(Designation, designation_id)
         if d is None or person.employer_id is None:
             raise NotFound("designation", designation_id)
+        if not may_hold(uow, d, person.employer_id):  # not provided to the employer: as if missing
+            refuse_reference(deps, uow, actor, Action.HANDLER_MANAGE, "designation", d.id)
         ensure_default_modules(uow)
         now = deps.clock.now()
         if any(h.end is None for h in uow.records.find(Handler, designation_id=d.id,
@@ -171,9 +185,11 @@ def acknowledge(deps: Deps, actor: Subject, *, person_id: uuid.UUID,
                 paper_reference: str | None = None) -> Acknowledgement:  # fmt: skip
     """The person's dated undertaking (duties and penalties); an officer may record a signed form."""
     with deps.uow() as uow:
-        person = _person(uow, person_id)
+        person, org = _named(uow, person_id)
         decision = authorize(deps, uow, actor, Action.HANDLER_ACKNOWLEDGE,
-                             Resource("handler", org_id=person.employer_id, person_id=person_id))  # fmt: skip
+                             Resource("handler", org_id=org, person_id=person_id))  # fmt: skip
+        if person is None:
+            raise NotFound("person", person_id)
         own = Role.ASSESSED_PERSON in actor.roles and actor.person_id == person_id
         if not own and not (paper_reference or "").strip():
             raise ValidationFailed("Recording this for the person needs their signed statement.", (

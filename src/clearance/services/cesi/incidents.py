@@ -15,7 +15,13 @@ from clearance.domain.errors import Conflict, FieldProblem, NotFound, Validation
 from clearance.domain.model import new_id
 from clearance.domain.records import Incident, IncidentStatus, Material
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_any, authorize_or_conceal, record
+from clearance.services.guard import (
+    authorize,
+    authorize_any,
+    authorize_or_conceal,
+    record,
+    refuse_reference,
+)
 from clearance.services.ports import UnitOfWork
 
 KINDS = ("loss", "leak", "suspected_leak", "discrepancy")
@@ -53,6 +59,8 @@ def report(deps: Deps, actor: Subject, *, kind: str, occurred_at: dt.datetime,
             d = uow.records.get(Designation, m.designation_id) if m else None
             if m is None or d is None:
                 raise NotFound("material", mid)
+            if actor.org_id not in (m.holder_org_id, d.agency_id):  # another side's material
+                refuse_reference(deps, uow, actor, Action.INCIDENT_REPORT, "material", mid)
             agencies.add(d.agency_id)
         if len(agencies) > 1:
             raise ValidationFailed(
