@@ -133,14 +133,18 @@ def main(argv: list[str] | None = None) -> int:
                 "GET /api/v1/designations (ledger)": ("GET", "/api/v1/designations?limit=50", h["meti.manager"]),
                 "GET /api/v1/assessments (cases)": ("GET", "/api/v1/assessments?limit=50", h["meti.officer"]),
                 "GET /api/v1/assessments?status=reported": ("GET", "/api/v1/assessments?limit=50&status=reported", h["meti.officer"]),
-                "GET /api/v1/persons?q= (search)": ("GET", "/api/v1/persons?q=%E4%BD%90%E8%97%A4&limit=50", h["meti.officer"]),
+                "POST /api/v1/persons/search": ("POST", "/api/v1/persons/search", h["meti.officer"]),
                 "GET /cases (page)": ("GET", "/cases", {"Cookie": f"clearance_session={tokens['meti.officer']}"}),
                 "GET /designations (page)": ("GET", "/designations", {"Cookie": f"clearance_session={tokens['meti.manager']}"}),
             }  # fmt: skip
             latency = {}
+            search = {"q": "佐藤", "limit": 50}  # a name travels in the body, never in the URL
             for name, (method, url, headers) in probes.items():
-                timed(c, method, url, 2, headers=headers)  # warm
-                latency[name] = round(p95(timed(c, method, url, args.requests, headers=headers)), 1)
+                kw: dict[str, Any] = {"headers": headers}
+                if method == "POST":
+                    kw["json"] = search
+                timed(c, method, url, 2, **kw)  # warm
+                latency[name] = round(p95(timed(c, method, url, args.requests, **kw)), 1)
             results["list_p95_ms"] = latency
             year = dt.datetime.now(dt.UTC).year
             report_ms = timed(c, "GET", f"/api/v1/reports/annual/{year}", 3, headers=h["inspector"])

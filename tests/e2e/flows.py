@@ -55,6 +55,7 @@ class Flow:
         self._headers: dict[str, dict[str, str]] = {}
         self.orgs: dict[str, str] = {}
         self.persons: dict[str, str] = {}
+        self.secrets: dict[str, str] = {}  # second factors of the accounts a test adds
         admin = self.h("admin")
         for o in client.get("/api/v1/organisations", headers=admin).json()["items"]:
             self.orgs[o["code"]] = o["id"]
@@ -76,7 +77,7 @@ class Flow:
             "username": username, "display_name": username, "password": demo.DEMO_PASSWORD,
             "roles": [role], "org_id": self.orgs[org_code]})  # fmt: skip
         assert r.status_code == 201, r.text
-        secret = r.json()["totp_secret"]
+        secret = self.secrets[username] = r.json()["totp_secret"]
         self.clock.advance(seconds=31)
         r = self.c.post("/api/v1/auth/login", json={
             "username": username, "password": demo.DEMO_PASSWORD,

@@ -45,6 +45,7 @@ MATRIX = [
     ("GET", "/api/v1/organisations/{org}", None, EVERYONE),
     ("POST", "/api/v1/organisations", {"kind": "oversight_body", "code": "X{n}", "name_ja": "x", "name_en": "x"}, {"admin"}),
     ("GET", "/api/v1/persons", None, PEOPLE_KEEPERS | {"meti.manager"}),
+    ("POST", "/api/v1/persons/search", {"q": "田中"}, PEOPLE_KEEPERS | {"meti.manager"}),
     ("GET", "/api/v1/persons/{person}", None, PEOPLE_KEEPERS | {"tanaka.hanako", "meti.manager"}),
     ("POST", "/api/v1/persons", {"family_name": "山田", "given_name": "太郎", "family_name_kana": "ヤマダ", "given_name_kana": "タロウ", "date_of_birth": "1990-01-01", "employer_id": "{org}"}, PEOPLE_KEEPERS),
     ("GET", "/api/v1/accounts", None, ACCOUNT_ADMINS),

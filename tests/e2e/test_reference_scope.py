@@ -306,6 +306,11 @@ ROUTES: dict[tuple[str, str], tuple[str, Callable[[Objects], dict[str, str]], Bo
         lambda o: {},
         lambda o: {"employer_id": o.f.orgs["SAKURA-HI"]},
     ),
+    ("POST", "/api/v1/persons/search"): (
+        "sakura.security",
+        lambda o: {},
+        lambda o: {"q": "田中", "employer_id": o.f.orgs["SAKURA-HI"]},
+    ),
     ("GET", "/api/v1/accounts"): (
         "meti.admin",
         lambda o: {},
@@ -370,6 +375,7 @@ FIELDS: dict[tuple[str, str, str], str] = {
     ("POST", "/api/v1/access/decisions", "body.person_id"): "person",
     ("POST", "/api/v1/access/decisions", "body.material_id"): "material",
     ("GET", "/api/v1/persons", "query.employer_id"): "org",
+    ("POST", "/api/v1/persons/search", "body.employer_id"): "org",
     ("GET", "/api/v1/accounts", "query.org_id"): "org",
     ("GET", "/api/v1/persons/{person_id}/eligibility", "query.agency_id"): "agency",
     ("GET", "/api/v1/designations", "query.agency_id"): "agency",

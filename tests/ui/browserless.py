@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pyotp
 from fastapi.testclient import TestClient
 
 from clearance.services import demo
@@ -15,7 +16,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class Browser:
-    def __init__(self, app: Any, clock: FakeClock, username: str, lang: str = "ja") -> None:
+    def __init__(self, app: Any, clock: FakeClock, username: str, lang: str = "ja",
+                 secret: str | None = None) -> None:  # fmt: skip
         self.c = TestClient(app, base_url="http://testserver")
         self.c.cookies.set("clearance_lang", lang)
         clock.advance(seconds=31)  # a TOTP code is accepted once
@@ -23,7 +25,7 @@ class Browser:
         token = CSRF.search(page.text)
         assert token, page.text
         r = self.c.post("/login", data={
-            "username": username, "password": demo.DEMO_PASSWORD, "totp": totp_now(username, clock),
+            "username": username, "password": demo.DEMO_PASSWORD, "totp": pyotp.TOTP(secret).at(clock.now()) if secret else totp_now(username, clock),
             "csrf_token": token.group(1)}, follow_redirects=False)  # fmt: skip
         assert r.status_code == 303, r.text
         self.csrf = ""

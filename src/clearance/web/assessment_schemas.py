@@ -247,7 +247,7 @@ class NoticeOut(Response):
     result: str | None
     reasons_included: bool
     issued_at: str
-    issued_by: str
+    issued_by: str | None = Field(None, description="The issuing official; for the agency only.")
     reasons: str | None = None
 
 
@@ -279,10 +279,14 @@ class ComplaintDetailOut(ComplaintOut):
 
 
 class EligibilityOut(Response):
+    """An eligibility record. The employer side sees person, agency, the period and whether it holds
+    now; how it arose (SDS, its reference), suspension and end are the agency's and the person's
+    (issue 15 §2): those fields are null for it."""
+
     id: uuid.UUID
     person_id: uuid.UUID
     agency_id: uuid.UUID
-    source: str
+    source: str | None
     valid_from: dt.datetime
     valid_until: dt.datetime
     suspended_at: dt.datetime | None
@@ -292,11 +296,13 @@ class EligibilityOut(Response):
     eligible_now: bool
 
     @classmethod
-    def of(cls, e: Eligibility, now: dt.datetime) -> EligibilityOut:
-        return cls(id=e.id, person_id=e.person_id, agency_id=e.agency_id, source=e.source.value,
+    def of(cls, e: Eligibility, now: dt.datetime, *, full: bool = True) -> EligibilityOut:
+        return cls(id=e.id, person_id=e.person_id, agency_id=e.agency_id,
+                   source=e.source.value if full else None,
                    valid_from=e.valid_from, valid_until=e.valid_until,
-                   suspended_at=e.suspended_at, ended_at=e.ended_at, end_reason=e.end_reason,
-                   sds_reference=e.sds_reference, eligible_now=e.holds_at(now))  # fmt: skip
+                   suspended_at=e.suspended_at if full else None,
+                   ended_at=e.ended_at if full else None, end_reason=e.end_reason if full else None,
+                   sds_reference=e.sds_reference if full else None, eligible_now=e.holds_at(now))  # fmt: skip
 
 
 class ChangeReportOut(Response):

@@ -180,6 +180,13 @@ class PersonPage(PageOut):
     items: list[PersonOut]
 
 
+class PersonSearchIn(Request):
+    q: str = Field(min_length=1, max_length=100, description="Part of a name or its reading")
+    employer_id: LooseUUID | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
 class AccountPage(PageOut):
     items: list[AccountOut]
 

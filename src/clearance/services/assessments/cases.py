@@ -190,7 +190,7 @@ def notices(deps: Deps, actor: Subject, assessment_id: uuid.UUID) -> list[dict[s
             items = [n for n in items if n.recipient is Recipient.PERSON]
         elif not full:
             items = [n for n in items if n.recipient_org_id == actor.org_id]
-        out = [_notice(n) for n in items]
+        out = [_notice(n, full=full) for n in items]
         if own and any(n.reasons_included for n in items):
             reasons = open_records(deps, uow, a.person_id,
                                    uow.cases.vetting([a.id], frozenset({VettingKind.REASONS})))  # fmt: skip
@@ -203,13 +203,29 @@ def notices(deps: Deps, actor: Subject, assessment_id: uuid.UUID) -> list[dict[s
         return out
 
 
-def _notice(n: Notice) -> dict[str, Any]:
+def _notice(n: Notice, *, full: bool = False) -> dict[str, Any]:
+    """A notice as its reader sees it. Who issued it (an official's login, or the person's own
+    session when they refused or withdrew) is for the agency only: the employer and the person
+    learn the result and the date of the notice, nothing of who or how (issue 15 §2)."""
     return {
         "id": str(n.id), "kind": n.kind.value, "recipient": n.recipient.value,
         "recipient_org_id": str(n.recipient_org_id) if n.recipient_org_id else None,
         "result": n.result, "reasons_included": n.reasons_included,
-        "issued_at": n.issued_at.isoformat(), "issued_by": n.issued_by,
+        "issued_at": n.issued_at.isoformat(), "issued_by": n.issued_by if full else None,
     }  # fmt: skip
+
+
+def _own_notices(deps: Deps, uow: UnitOfWork, a: Assessment) -> list[dict[str, Any]]:
+    """The person's own notices for the data export, with the reasons the notice gave them."""
+    items = [n for n in uow.cases.notices(a.id) if n.recipient is Recipient.PERSON]
+    out = [_notice(n) for n in items]
+    if any(n.reasons_included for n in items) and _key_live(uow, a.person_id):
+        found = open_records(deps, uow, a.person_id,
+                             uow.cases.vetting([a.id], frozenset({VettingKind.REASONS})))  # fmt: skip
+        for n in out:
+            if n["reasons_included"] and found:
+                n["reasons"] = found[-1]["content"]["reasons"]
+    return out
 
 
 def export_own_data(deps: Deps, actor: Subject) -> dict[str, Any]:
@@ -239,8 +255,7 @@ def export_own_data(deps: Deps, actor: Subject) -> dict[str, Any]:
                            for e in uow.cases.events(a.id)],
                 "questionnaire": opened_sections(deps, uow, a) if _key_live(uow, a.person_id)
                 else {},
-                "notices": [_notice(n) for n in uow.cases.notices(a.id)
-                            if n.recipient is Recipient.PERSON],
+                "notices": _own_notices(deps, uow, a),
                 "your_records": open_records(deps, uow, a.person_id,
                                              uow.cases.vetting([a.id], OWN_KINDS))
                 if _key_live(uow, a.person_id) else [],

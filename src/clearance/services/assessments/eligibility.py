@@ -30,6 +30,7 @@ from clearance.domain.assessment import (
 from clearance.domain.casefile import VettingKind
 from clearance.domain.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from clearance.domain.model import new_id
+from clearance.domain.organisations import OrgKind
 from clearance.domain.periods import JST, period_end
 from clearance.services.assessments.common import add_vetting, created, known_to_agency
 from clearance.services.context import Deps
@@ -186,6 +187,12 @@ def record_departure(
                decision, payload={"departure": True, "ended": ended})  # fmt: skip
         uow.commit()
     return ended
+
+
+def employer_side(actor: Subject) -> bool:
+    """A reader on the employer side (a qualified operator's staff) learns whether the person may
+    handle CESI for the agency and until when, never how the eligibility arose or why it changed."""
+    return actor.org_kind is OrgKind.QUALIFIED_OPERATOR
 
 
 def eligibilities(

@@ -79,8 +79,8 @@ def person_eligibility(
     ):
         agency_id = subject.org_id  # an agency sees its own eligibility records
     found = eligibility.eligibilities(deps, subject, person_id=person_id, agency_id=agency_id)
-    now = deps.clock.now()
-    return [s.EligibilityOut.of(e, now) for e in found]
+    now, full = deps.clock.now(), not eligibility.employer_side(subject)
+    return [s.EligibilityOut.of(e, now, full=full) for e in found]
 
 
 @router.post(

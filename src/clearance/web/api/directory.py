@@ -55,11 +55,25 @@ def get_organisation(
 @router.get("/persons", response_model=s.PersonPage, tags=["persons"], responses=s.ERRORS)
 def list_persons(
     subject: CurrentSubject, deps: DepsDep, employer_id: uuid.UUID | None = None,
-    q: Search = None, limit: Limit = 50, offset: Offset = 0,
+    limit: Limit = 50, offset: Offset = 0,
 ) -> s.PersonPage:  # fmt: skip
+    page = directory.list_persons(deps, subject, employer_id=employer_id, limit=limit, offset=offset)
+    return s.PersonPage(
+        items=[s.PersonOut.of(p) for p in page.items], total=page.total, limit=page.limit,
+        offset=page.offset,
+    )  # fmt: skip
+
+
+@router.post(
+    "/persons/search", response_model=s.PersonPage, tags=["persons"], responses=s.ERRORS
+)
+def search_persons(body: s.PersonSearchIn, subject: CurrentSubject, deps: DepsDep) -> s.PersonPage:
+    """Search by name. A name is personal data: it travels in the body, never in a URL, so it
+    stays out of access logs, proxies and browser history (issue 15 §2)."""
     page = directory.list_persons(
-        deps, subject, employer_id=employer_id, q=q, limit=limit, offset=offset
-    )
+        deps, subject, employer_id=body.employer_id, q=body.q, limit=body.limit,
+        offset=body.offset,
+    )  # fmt: skip
     return s.PersonPage(
         items=[s.PersonOut.of(p) for p in page.items], total=page.total, limit=page.limit,
         offset=page.offset,

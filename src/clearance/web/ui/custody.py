@@ -67,8 +67,7 @@ def received_page(u: UiDep) -> Response:
 
 
 # -- materials ----------------------------------------------------------------------------------
-def materials_page(u: Ui, **extra: Any) -> Response:
-    q = (u.request.query_params.get("q") or "").strip()[:100]
+def materials_page(u: Ui, q: str = "", **extra: Any) -> Response:
     rows = custody.materials(u.deps, u.subject, limit=200)
     rows = [m for m in rows if not q or q in m.title]
     notices = designations.received_notices(u.deps, u.subject)
@@ -84,6 +83,12 @@ def materials_page(u: Ui, **extra: Any) -> Response:
 @router.get("/materials")
 def materials(u: UiDep) -> Response:
     return materials_page(u)
+
+
+@router.post("/materials/search")
+def search(u: UiDep) -> Response:
+    """Search by title with POST, so that titles stay out of URLs, logs and browser history."""
+    return materials_page(u, q=u.text("q", required=False, max_length=100))
 
 
 @router.post("/materials")

@@ -40,9 +40,11 @@ def state(d: Any, now: Any) -> str:
     return "in_force" if d.in_force(now) else "expired"
 
 
-def ledger_page(u: Ui, **extra: Any) -> Response:
-    params = u.request.query_params
-    q, want = (params.get("q") or "").strip()[:100], params.get("state") or ""
+def ledger_page(u: Ui, search: bool = False, **extra: Any) -> Response:
+    """The ledger. A search by title comes by POST (``/designations/search``): titles stay out of
+    URLs, logs and browser history, and its answer is one page of up to 200 rows."""
+    params: Any = u.form if search and u.form is not None else u.request.query_params
+    q, want = (str(params.get("q") or "")).strip()[:100], str(params.get("state") or "")
     agency = params.get("agency") or ""
     offset = (
         max(0, int(params.get("offset", "0") or 0))
@@ -63,9 +65,10 @@ def ledger_page(u: Ui, **extra: Any) -> Response:
     now = u.deps.clock.now()
     rows = [d for d in rows if (not q or q in d.title or q in d.document_number)
             and (not want or state(d, now) == want)]  # fmt: skip
-    shown = rows[offset : offset + 25]
-    paging = {"offset": offset, "limit": 25, "count": len(shown), "total": len(rows),
-              "more": offset + 25 < len(rows)}  # fmt: skip
+    size = 200 if q else 25
+    shown = rows[offset : offset + size]
+    paging = {"offset": offset, "limit": size, "count": len(shown), "total": len(rows),
+              "more": offset + size < len(rows)}  # fmt: skip
     return u.render("designations.html", rows=shown, paging=paging, q=q, want=want, now=now,
                     state=state, categories=categories(u), agencies=agencies,
                     agency=str(agency_id or ""), markings=[m.value for m in Marking],
@@ -75,6 +78,11 @@ def ledger_page(u: Ui, **extra: Any) -> Response:
 @router.get("/designations")
 def ledger(u: UiDep) -> Response:
     return ledger_page(u)
+
+
+@router.post("/designations/search")
+def search(u: UiDep) -> Response:
+    return ledger_page(u, search=True)
 
 
 @router.post("/designations")
