@@ -57,16 +57,16 @@ def list_persons(
     subject: CurrentSubject, deps: DepsDep, employer_id: uuid.UUID | None = None,
     limit: Limit = 50, offset: Offset = 0,
 ) -> s.PersonPage:  # fmt: skip
-    page = directory.list_persons(deps, subject, employer_id=employer_id, limit=limit, offset=offset)
+    page = directory.list_persons(
+        deps, subject, employer_id=employer_id, limit=limit, offset=offset
+    )
     return s.PersonPage(
         items=[s.PersonOut.of(p) for p in page.items], total=page.total, limit=page.limit,
         offset=page.offset,
     )  # fmt: skip
 
 
-@router.post(
-    "/persons/search", response_model=s.PersonPage, tags=["persons"], responses=s.ERRORS
-)
+@router.post("/persons/search", response_model=s.PersonPage, tags=["persons"], responses=s.ERRORS)
 def search_persons(body: s.PersonSearchIn, subject: CurrentSubject, deps: DepsDep) -> s.PersonPage:
     """Search by name. A name is personal data: it travels in the body, never in a URL, so it
     stays out of access logs, proxies and browser history (issue 15 §2)."""
