@@ -318,3 +318,37 @@ def test_questionnaire_validation_and_return_of_chosen_sections(flow: Flow) -> N
     flow.put("tanaka.hanako", f"/assessments/{aid}/questionnaire/travel", {"entries": []})
     case = flow.post("tanaka.hanako", f"/assessments/{aid}/questionnaire-submission")
     assert case["status"] == "questionnaire_submitted"
+
+
+def test_every_step_the_api_accepts_is_listed_before_it_is_taken(flow: Flow) -> None:
+    """``allowed_commands`` is the list of what the case admits now: walking a whole case, the step
+    about to be taken is always in it (a further inquiry in ``inquiries`` was missing: issue 15)."""
+    today = flow.clock.now().date().isoformat()
+    inquiry = {"target": "警視庁", "matter": 2, "date": today, "outcome": "記録なし"}
+    aid = flow.operator_candidate()
+    steps = [  # (name listed, who takes it, path, body)
+        ("issue_notice", "meti.officer", "notice", None),
+        ("consent", "tanaka.hanako", "consent", None),
+        ("request_investigation", "meti.head", "investigation", {"reuse": False}),
+        ("issue_questionnaire", "cao.investigator", "questionnaire", None),
+    ]
+    for name, who, path, body in steps:
+        listed = flow.get("meti.officer", f"/assessments/{aid}")["allowed_commands"]
+        assert name in listed, (name, listed)
+        flow.post(who, f"/assessments/{aid}/{path}", body)
+    flow.fill_questionnaire(aid)
+    for name, path, body in [
+        ("start_inquiries", "inquiries", inquiry),
+        ("record_inquiry", "inquiries", inquiry),
+        ("record_interview", "interview", {"held_on": today, "summary": "面接"}),
+        ("record_inquiry", "inquiries", inquiry),
+        ("report", "report", {"findings": {str(n): "なし" for n in range(1, 8)}, "opinion": "可"}),
+    ]:
+        listed = flow.get("cao.investigator", f"/assessments/{aid}")["allowed_commands"]
+        assert name in listed, (name, listed)
+        flow.post("cao.investigator", f"/assessments/{aid}/{path}", body)
+    listed = flow.get("cao.investigator", f"/assessments/{aid}")["allowed_commands"]
+    assert "record_inquiry" not in listed  # after the report, no further inquiry
+    r = flow.c.post(f"/api/v1/assessments/{aid}/inquiries", json=inquiry,
+                    headers=flow.h("cao.investigator"))  # fmt: skip
+    assert r.status_code == 409

@@ -155,6 +155,18 @@ def test_designation_terms_and_the_thirty_year_cap(world: World) -> None:
     r = f.c.post(f"/api/v1/designations/{d}/extension", headers=f.h("meti.manager"), json={
         "expires_on": today.replace(year=today.year + 36).isoformat()})  # fmt: skip
     assert r.status_code == 422  # more than five years in one extension, and no approval
+    # An approval dated in the future or before the designation approves nothing (issue 15 §3);
+    # a date without a reference (or the reverse) is refused, not silently ignored.
+    for on, ref in [(today + dt.timedelta(days=1), "閣議決定"), (dt.date(1990, 4, 1), "閣議決定"),
+                    (today, ""), (None, "閣議決定")]:  # fmt: skip
+        r = f.c.post(f"/api/v1/designations/{d}/extension", headers=f.h("meti.manager"), json={
+            "expires_on": beyond, "cabinet_approval_on": on and on.isoformat(),
+            "cabinet_approval_ref": ref})  # fmt: skip
+        assert r.status_code == 422, (on, ref, r.text)
+        codes = {e["code"] for e in r.json()["errors"]}
+        assert codes & {"date_range", "required"}, (on, ref, codes)
+    [listed] = [x for x in f.get("meti.manager", "/designations") if x["id"] == d]
+    assert listed["cabinet_approval_on"] is None
     ok = f.post("meti.manager", f"/designations/{d}/extension", {
         "expires_on": beyond, "cabinet_approval_on": today.isoformat(),
         "cabinet_approval_ref": "閣議決定 令和8年第12号"})  # fmt: skip
@@ -282,6 +294,13 @@ def test_certification_rules(world: World) -> None:
     r = f.c.post(f"/api/v1/certifications/{world.cert}/application", headers=f.h("meti.manager"),
                  json={"checklist": CHECKLIST})  # fmt: skip
     assert r.status_code == 403
+    # A certification never applied for: any decision step is a 409 (not "criteria not met").
+    proposed = f.post("meti.certification", "/certifications", {"operator_id": f.orgs["AOBA-EL"]},
+                      201)["id"]  # fmt: skip
+    for step in ("certify", "refuse", "start_review", "suspend"):
+        r = f.c.post(f"/api/v1/certifications/{proposed}/steps/{step}",
+                     headers=f.h("meti.certification"))  # fmt: skip
+        assert r.status_code == 409 and r.json()["code"] == "invalid_transition", (step, r.text)
 
 
 def test_rules_that_refuse_bad_steps(world: World) -> None:

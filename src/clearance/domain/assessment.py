@@ -188,6 +188,21 @@ def allowed_commands(current: Status) -> tuple[Command, ...]:
     return tuple(t.command for t in TRANSITIONS if current in t.sources)
 
 
+# A further inquiry is not a transition: it is recorded in these statuses without moving the case
+# (the first one, from ``questionnaire_submitted``, is ``start_inquiries``). Inquiries stay
+# recordable until the report.
+RECORD_INQUIRY = "record_inquiry"
+INQUIRY_STATUSES = frozenset({S.INQUIRIES, S.INTERVIEWED})
+
+
+def step_names(current: Status) -> tuple[str, ...]:
+    """Every step the status admits, by name: its transitions and the step that adds a record
+    without moving the case (a further inquiry). What the API lists as ``allowed_commands``: a
+    step it then accepts is never missing from the list (issue 15 §3)."""
+    names = tuple(c.value for c in allowed_commands(current))
+    return names + ((RECORD_INQUIRY,) if current in INQUIRY_STATUSES else ())
+
+
 def next_status(current: Status, command: Command) -> Status:
     """The status ``command`` leads to from ``current``; ``InvalidTransition`` (409) otherwise."""
     transition = _BY_COMMAND[command]

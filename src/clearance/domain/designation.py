@@ -96,10 +96,16 @@ def check_initial_term(start: dt.date, expires: dt.date, rules: TermRules) -> li
 
 def check_extension(
     d: Designation, new_expiry: dt.date, rules: TermRules, *, today: dt.date,
-    cabinet_approval: bool,
+    cabinet_approval: bool, approval_on: dt.date | None = None,
 ) -> list[FieldProblem]:  # fmt: skip
     """Each extension at most ``max_extension_years`` beyond the current expiry; the total at most
-    ``total_cap_years`` from the start unless a Cabinet approval is recorded."""
+    ``total_cap_years`` from the start unless a Cabinet approval is recorded. A Cabinet approval
+    given now (``approval_on``) is dated between the designation's start and today: one dated in
+    the future or before the information was designated approves nothing (issue 15 §3)."""
+    if approval_on is not None and not d.start_on <= approval_on <= today:
+        return [FieldProblem(
+            "cabinet_approval_on", "The Cabinet approval must be dated between the start of the "
+            "designation and today.", "date_range")]  # fmt: skip
     if d.cancelled_at is not None:
         return [
             FieldProblem("expires_on", "A cancelled designation cannot be extended.", "cancelled")

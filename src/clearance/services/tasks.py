@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from clearance.authz.engine import decide
 from clearance.authz.model import Action, Resource, Subject
-from clearance.domain.assessment import Status
+from clearance.domain.assessment import INQUIRY_STATUSES, RECORD_INQUIRY, Status
 from clearance.domain.casefile import ComplaintStatus
 from clearance.domain.organisations import OrgKind
 from clearance.domain.periods import JST
@@ -59,10 +59,10 @@ def _forward(available: tuple[str, ...]) -> str | None:
     """The step that moves the case on, as the task to show; side steps (withdraw, send back,
     return) are offered on the case page but are not what waits."""
     side = {c.value for c in steps.SIDE_STEPS}
-    forward = [s for s in available if s not in side and s != steps.RECORD_INQUIRY]
+    forward = [s for s in available if s not in side and s != RECORD_INQUIRY]
     if forward:
         return forward[0]
-    return steps.RECORD_INQUIRY if steps.RECORD_INQUIRY in available else None
+    return RECORD_INQUIRY if RECORD_INQUIRY in available else None
 
 
 def _statuses_for(deps: Deps, actor: Subject, res: Resource) -> frozenset[Status]:
@@ -73,10 +73,7 @@ def _statuses_for(deps: Deps, actor: Subject, res: Resource) -> frozenset[Status
         for c in steps.commands_for(deps, status):
             if c not in steps.SIDE_STEPS and decide(actor, STEP_ACTION[c], res).allowed:
                 out.add(status)
-        if (
-            status in steps.INQUIRY_STATUSES
-            and decide(actor, Action.ASSESSMENT_INVESTIGATE, res).allowed
-        ):
+        if status in INQUIRY_STATUSES and decide(actor, Action.ASSESSMENT_INVESTIGATE, res).allowed:
             out.add(status)
     return frozenset(out)
 

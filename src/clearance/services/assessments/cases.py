@@ -20,8 +20,8 @@ from clearance.domain.assessment import (
     WHO_ACTS_NEXT,
     Assessment,
     Status,
-    allowed_commands,
     employer_status,
+    step_names,
 )
 from clearance.domain.casefile import AssessmentEvent, Notice, Purpose, Recipient, VettingKind
 from clearance.domain.errors import NotAuthorized
@@ -87,7 +87,7 @@ def _name(uow: UnitOfWork, a: Assessment) -> str:
 def _case(deps: Deps, uow: UnitOfWork, a: Assessment) -> CaseView:
     seconds = int((deps.clock.now() - a.status_since).total_seconds())
     return CaseView(a, WHO_ACTS_NEXT[a.status].value,
-                    tuple(c.value for c in allowed_commands(a.status)), max(0, seconds),
+                    step_names(a.status), max(0, seconds),
                     uow.cases.events(a.id), _name(uow, a))  # fmt: skip
 
 

@@ -20,6 +20,8 @@ from clearance.authz.engine import decide
 from clearance.authz.model import Action, Effect, Subject
 from clearance.authz.policy import DEFAULT_POLICY
 from clearance.domain.assessment import (
+    INQUIRY_STATUSES,
+    RECORD_INQUIRY,
     WHO_ACTS_NEXT,
     Assessment,
     Command,
@@ -36,12 +38,6 @@ from clearance.services.ports import UnitOfWork
 
 C = Command
 
-
-# A further inquiry is not a transition: it is recorded in these statuses without moving the case
-# (the first one, from ``questionnaire_submitted``, is ``start_inquiries``). Inquiries stay
-# recordable until the report.
-RECORD_INQUIRY = "record_inquiry"
-INQUIRY_STATUSES = frozenset({Status.INQUIRIES, Status.INTERVIEWED})
 
 # Commands that the person's own pages offer elsewhere (the questionnaire page) or that the
 # employer's roster page carries; the case page lists the rest.

@@ -114,7 +114,12 @@ def extend(
     with deps.uow() as uow:
         d, decision = load(deps, uow, actor, designation_id, Action.DESIGNATION_MANAGE)
         problems = check_extension(d, expires_on, rules(deps), today=today(deps),
-                                   cabinet_approval=approval or d.cabinet_approval_on is not None)  # fmt: skip
+                                   cabinet_approval=approval or d.cabinet_approval_on is not None,
+                                   approval_on=cabinet_approval_on)  # fmt: skip
+        if (cabinet_approval_on is None) != (not (cabinet_approval_ref or "").strip()):
+            problems.append(FieldProblem(
+                "cabinet_approval_ref", "Give both the date and the reference of the Cabinet "
+                "approval, or neither.", "required"))  # fmt: skip
         if problems:
             raise ValidationFailed("The extension is not allowed; see the list.", tuple(problems))
         new = replace(d, expires_on=expires_on, version=d.version + 1)

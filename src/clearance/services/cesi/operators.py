@@ -124,6 +124,7 @@ def decide(deps: Deps, actor: Subject, cert_id: uuid.UUID, command: str, *,
         raise ValidationFailed("Unknown step.", (FieldProblem("command", "Not a step.", "choice"),))
     with deps.uow() as uow:
         c, decision = _load(deps, uow, actor, cert_id, Action.OPERATOR_CERTIFY)
+        cert_next(c.status, command)  # a step the status does not allow is a 409 before anything
         if command == "certify":
             unmet = [k for k in CRITERIA if not c.checklist.get(k, {}).get("met")]
             if unmet:

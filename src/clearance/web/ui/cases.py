@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from clearance.domain.assessment import Outcome, Status
+from clearance.domain.assessment import RECORD_INQUIRY, Outcome, Status
 from clearance.domain.errors import ClearanceError, FieldProblem, NotFound
 from clearance.domain.organisations import Role
 from clearance.domain.questionnaire import SECTIONS
@@ -116,7 +116,7 @@ def _step(u: Ui, aid: uuid.UUID, command: str) -> None:
         sections, note = u.many("sections"), u.text("note")
         u.check()
         questionnaire.return_sections(d, s, aid, sections=sections, note=note)
-    elif command in ("start_inquiries", steps.RECORD_INQUIRY):
+    elif command in ("start_inquiries", RECORD_INQUIRY):
         target, matter, on = u.text("target"), u.text("matter"), u.day("on")
         outcome = u.text("outcome")
         if matter and not (matter.isdigit() and len(matter) < 3):

@@ -34,6 +34,10 @@ PROBLEM = {
     "cancelled": N_("This has been cancelled."),
     "duplicate": N_("The same person appears twice."),
     "unknown": N_("Not found."),
+    "date_range": N_("Date it between the start of the designation and today."),
+    "dispatcher": N_(
+        "Choose the business that dispatches the worker, not your own company or an agency."
+    ),
     "encoding": N_("Save the file as CSV in UTF-8 or Shift_JIS (Excel: CSV UTF-8, or CSV)."),
     "not_found": N_("Not found."),
     "backdated": N_("The start may not be more than a month in the past."),
