@@ -6,6 +6,7 @@ secrets stop start-up with a message that says what to set (``check_production``
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=10)
     login_max_lockout_seconds: int = Field(default=15 * 60, ge=1)
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks).
+    # Empty: the header is ignored and the client is the TCP peer (issue 15 §4).
+    trusted_proxies: str = ""
     webauthn_rp_id: str = "localhost"  # the site's domain as WebAuthn sees it
     webauthn_rp_name: str = "Clearance"
     webauthn_origins: str = "http://localhost:8000"  # comma-separated origins allowed to sign
@@ -69,6 +73,18 @@ class Settings(BaseSettings):
             # psycopg 3 is the one supported PostgreSQL driver.
             return "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            ipaddress.ip_network(part, strict=False)  # a ValueError names the bad entry
+        return value
+
+    @property
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(p.strip(), strict=False)
+                     for p in self.trusted_proxies.split(",") if p.strip())  # fmt: skip
 
     @property
     def effective_database_url(self) -> str:

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from pathlib import Path
 
 import pyotp
 import pytest
+from fastapi.testclient import TestClient
 
 from clearance.authz.model import Subject
-from clearance.bootstrap import AppContext
+from clearance.bootstrap import AppContext, build_context, cli_subject
 from clearance.domain.errors import (
     AuthenticationRequired,
     InvalidCredentials,
@@ -22,7 +24,8 @@ from clearance.domain.errors import (
     ValidationFailed,
 )
 from clearance.services import auth, demo
-from tests.conftest import FakeClock
+from clearance.web.app import create_app
+from tests.conftest import FakeClock, make_settings
 
 
 def _login(ctx: AppContext, clock: FakeClock, username: str = "meti.officer",
@@ -175,6 +178,48 @@ def test_throttling_counts_exactly(seeded: AppContext, clock: FakeClock) -> None
     assert all(e[2].startswith("account:") and "meti" not in e[2] for e in entries)
 
 
+def test_guessers_from_many_addresses_cannot_lock_the_holder_out(
+    seeded: AppContext, clock: FakeClock
+) -> None:
+    """Issue 15 §4 (NIST SP 800-63B §5.2.2): failures from many clients block the user name for
+    guessers, but the holder of the password and a fresh code still gets in; everyone else gets
+    the same 429, right password or not, so the block tells a guesser nothing."""
+    p = seeded.deps.auth_policy
+    for n in range(p.max_failures * auth.USER_LIMIT_FACTOR + 2):  # past the per-user-name limit
+        with pytest.raises((InvalidCredentials, Throttled)):
+            auth.login(seeded.deps, username="meti.officer", password=f"guess-{n}",
+                       code="123456", client=f"10.0.{n}.1")  # fmt: skip
+
+    def attempt(password: str, code: str, client: str,
+                user: str = "meti.officer") -> type[Exception] | None:  # fmt: skip
+        try:
+            auth.login(seeded.deps, username=user, password=password, code=code,
+                       client=client)  # fmt: skip
+        except (InvalidCredentials, Throttled) as exc:
+            return type(exc)
+        return None
+
+    clock.advance(seconds=31)
+    good = pyotp.TOTP(demo.demo_totp_secret("meti.officer")).at(clock.now())
+    wrong = f"{(int(good) + 1) % 1_000_000:06d}"
+    assert attempt("guess-x", good, "192.0.2.7") is Throttled  # a new guesser: blocked
+    assert attempt(demo.DEMO_PASSWORD, wrong, "192.0.2.8") is Throttled  # same answer
+    assert attempt(demo.DEMO_PASSWORD, good, "192.0.2.9") is None  # the holder gets in
+    assert attempt(demo.DEMO_PASSWORD, good, "192.0.2.10") is Throttled  # a code is used once
+    # The holder's success did not lift the block for the guessers.
+    assert attempt("guess-y", wrong, "192.0.2.11") is Throttled
+    # An unknown user name is answered exactly alike: 401 at first, then the same block.
+    answers = {attempt(f"guess-{n}", wrong, f"10.1.{n}.1", "nobody.here") for n in range(3)}
+    assert answers == {InvalidCredentials}
+    for n in range(p.max_failures * auth.USER_LIMIT_FACTOR + 2):
+        with pytest.raises((InvalidCredentials, Throttled)):
+            auth.login(seeded.deps, username="nobody.here", password=f"guess-{n}",
+                       code="123456", client=f"10.2.{n}.1")  # fmt: skip
+    with pytest.raises(Throttled):
+        auth.login(seeded.deps, username="nobody.here", password="x", code=wrong,
+                   client="192.0.2.12")  # fmt: skip
+
+
 def test_logout_is_audited(seeded: AppContext, clock: FakeClock) -> None:
     s = _login(seeded, clock)
     me: Subject = auth.authenticate_session(seeded.deps, s.token).subject
@@ -182,3 +227,48 @@ def test_logout_is_audited(seeded: AppContext, clock: FakeClock) -> None:
     with pytest.raises(AuthenticationRequired):
         auth.authenticate_session(seeded.deps, s.token)
     assert (me.label, "auth:logout", f"account:{me.account_id}", {}) in _entries(seeded)
+
+
+@pytest.mark.parametrize("trusted", ["", "10.9.0.0/16"])
+def test_x_forwarded_for_is_believed_only_from_configured_proxies(
+    tmp_path: Path, db_url: str, clock: FakeClock, trusted: str
+) -> None:
+    """Issue 15 §4: a client cannot pick the address its failures count against. Without a
+    configured proxy the header is ignored (the TCP peer is the client); behind one, each
+    forwarded address is its own client, and a spoofed hop to the left of it changes nothing."""
+    ctx = build_context(make_settings(tmp_path, db_url, trusted_proxies=trusted), clock=clock)
+    ctx.migrate()
+    demo.seed(ctx.deps, cli_subject())
+    c = TestClient(create_app(ctx), client=("10.9.0.5", 40000), raise_server_exceptions=False)
+    limit = ctx.deps.auth_policy.max_failures
+
+    def fail(forwarded: str) -> int:
+        r = c.post("/api/v1/auth/login", headers={"X-Forwarded-For": forwarded}, json={
+            "username": "meti.officer", "password": "wrong-password-1", "totp": "000000"})  # fmt: skip
+        return r.status_code
+
+    # One address behind the proxy, with a different spoofed hop in front each time.
+    codes = [fail(f"203.0.113.{n}, 198.51.100.7") for n in range(limit + 1)]
+    assert codes[:limit] == [401] * limit and codes[limit] == 429, codes
+    # Another client: blocked too when the header is ignored (one peer), free when believed.
+    other = fail("198.51.100.8")
+    assert other == (401 if trusted else 429), other
+    ctx.close()
+
+
+def test_a_new_data_directory_and_database_are_the_owners_only(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """Issue 15 §4: the development data directory (database, keys, vetting ciphertext) is created
+    0700 and the SQLite database 0600; SQLite gives its WAL the database's mode."""
+    data = tmp_path / "fresh" / "data"
+    url = f"sqlite:///{data / 'clearance.db'}"
+    ctx = build_context(make_settings(tmp_path, url, data_dir=data), clock=clock)
+    ctx.migrate()
+    demo.seed(ctx.deps, cli_subject())
+    for d in (tmp_path / "fresh", data, data / "keys"):
+        assert d.stat().st_mode & 0o777 == 0o700, (d, oct(d.stat().st_mode))
+    for f in data.glob("clearance.db*"):
+        assert f.stat().st_mode & 0o077 == 0, (f, oct(f.stat().st_mode))
+    assert (data / "clearance.db").stat().st_mode & 0o777 == 0o600
+    ctx.close()

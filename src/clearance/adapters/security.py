@@ -165,11 +165,33 @@ class AesGcmDataCipher:
             raise InfrastructureError("an encrypted record failed authentication") from exc
 
 
+def private_directory(path: Path) -> None:
+    """Create ``path`` (and missing parents) readable by its owner only (0700): the data
+    directory holds the database, keys and vetting ciphertext (issue 15 §4). A directory that
+    exists already is left as its owner set it."""
+    missing = []
+    for p in (path, *path.parents):
+        if p.exists():
+            break
+        missing.append(p)
+    path.mkdir(parents=True, exist_ok=True)
+    for p in missing:
+        os.chmod(p, 0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600) if it does not exist: SQLite gives
+    its journal and WAL files the database file's mode."""
+    private_directory(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def load_or_create_secret(path: Path) -> str:
     """Development only: a random secret key kept in the data directory."""
     if path.is_file():
         return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
     secret = base64.urlsafe_b64encode(os.urandom(32)).decode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
@@ -200,7 +222,7 @@ def rotate_dev_secret(directory: Path) -> None:
 
 
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_directory(path.parent)
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:

@@ -99,11 +99,20 @@ def serve(
     start_periodic_checkpoints(ctx)
     out.print(f"Clearance listening on http://{host}:{port} (database: {ctx.engine.url!r})")
     if not reuse_port:
-        uvicorn.run(create_app(ctx), host=host, port=port, log_level="info", server_header=False)
+        uvicorn.run(
+            create_app(ctx),
+            host=host,
+            port=port,
+            log_level="info",
+            server_header=False,
+            proxy_headers=False,
+        )  # the application reads X-Forwarded-For itself
         return
     from clearance.cli.ops import listening_socket
 
-    config = uvicorn.Config(create_app(ctx), log_level="info", server_header=False)
+    config = uvicorn.Config(
+        create_app(ctx), log_level="info", server_header=False, proxy_headers=False
+    )  # the application reads X-Forwarded-For itself
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
 
 

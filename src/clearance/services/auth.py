@@ -86,13 +86,19 @@ def throttle_keys(deps: Deps, username: str, client: str) -> tuple[str, str]:
     return pair, user
 
 
+def _wait(uow: UnitOfWork, key: str, now: dt.datetime) -> int:
+    """Seconds until ``key`` may try again (0: not blocked)."""
+    rec = uow.auth.get_throttle(key)
+    if rec and rec.blocked_until and rec.blocked_until > now:
+        return int((rec.blocked_until - now).total_seconds()) + 1
+    return 0
+
+
 def check_throttle(deps: Deps, uow: UnitOfWork, keys: tuple[str, str], now: dt.datetime) -> None:
-    waits = []
-    for key in keys:
-        rec = uow.auth.get_throttle(key)
-        if rec and rec.blocked_until and rec.blocked_until > now:
-            waits.append(int((rec.blocked_until - now).total_seconds()) + 1)
-    if waits:
+    """Refuse while either key is blocked (security-key login; see ``login`` for the password and
+    code login, where the per-user-name block is soft)."""
+    waits = [_wait(uow, key, now) for key in keys]
+    if any(waits):
         raise Throttled(max(waits))
 
 
@@ -111,10 +117,22 @@ def _note_failure(deps: Deps, uow: UnitOfWork, key: str, limit: int, now: dt.dat
 
 
 def login(deps: Deps, *, username: str, password: str, code: str, client: str) -> LoginResult:
+    """Password and time-based code. Throttling cannot be turned against the account's holder
+    (NIST SP 800-63B §5.2.2, ASVS V6; issue 15 §4):
+
+    - the (user name, client) pair is blocked hard after ``login_max_failures``: that client gets
+      429 without a check;
+    - the user name alone, counted over every client, is blocked *softly*: while it is blocked
+      every attempt is still checked, and one with the right password **and** a fresh right code
+      is let in; any other answer is the same 429, so a distributed guesser learns nothing, not
+      even whether the password was right, and the holder of both factors is never locked out.
+    The holder's success clears its own pair only: the guessers stay blocked."""
     now = deps.clock.now()
     keys = throttle_keys(deps, username, client)
     with deps.uow() as uow:
-        check_throttle(deps, uow, keys, now)
+        if wait := _wait(uow, keys[0], now):
+            raise Throttled(wait)
+        user_wait = _wait(uow, keys[1], now)
         rec = uow.accounts.by_username(username.strip())
         ok = False
         if rec is None:
@@ -124,16 +142,18 @@ def login(deps: Deps, *, username: str, password: str, code: str, client: str) -
             step = deps.totp.matching_step(secret.decode(), code.strip(), now)
             ok = step is not None and uow.accounts.set_totp_last_step(rec.account.id, step)
         if not ok or rec is None:
-            fail_login(deps, uow, keys, now)
+            fail_login(deps, uow, keys, now, throttled=user_wait)
         uow.auth.clear_throttle(keys[0])
         result = start_session(deps, uow, rec, now, method="totp")
         uow.commit()
     return result
 
 
-def fail_login(deps: Deps, uow: UnitOfWork, keys: tuple[str, str], now: dt.datetime) -> NoReturn:
+def fail_login(
+    deps: Deps, uow: UnitOfWork, keys: tuple[str, str], now: dt.datetime, *, throttled: int = 0
+) -> NoReturn:
     """Discard the attempt, count the failure for both throttle keys, audit it, and refuse with the
-    one answer every failure gets."""
+    one answer every failure gets (429 while the user name is blocked, else 401)."""
     uow.rollback()
     limit = deps.auth_policy.max_failures
     _note_failure(deps, uow, keys[0], limit, now)
@@ -149,6 +169,8 @@ def fail_login(deps: Deps, uow: UnitOfWork, keys: tuple[str, str], now: dt.datet
         now,
     )
     uow.commit()
+    if throttled:
+        raise Throttled(throttled)
     raise InvalidCredentials()
 
 

@@ -9,7 +9,8 @@ ambient authority and need none.
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+import ipaddress
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -36,7 +37,27 @@ def get_deps(request: Request) -> Deps:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client a login attempt is counted against. X-Forwarded-For is believed only when the
+    TCP peer is a configured proxy (CLEARANCE_TRUSTED_PROXIES), and then only up to the first
+    address that is not a trusted proxy, reading from the right: a client cannot choose its own
+    address by sending the header (issue 15 §4). uvicorn's own proxy handling is switched off."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = get_ctx(request).settings.proxy_networks
+    if not trusted or not _within(peer, trusted):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, trusted):
+            return hop
+    return peer
+
+
+def _within(address: str, networks: tuple[Any, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
 
 
 async def _csrf_from(request: Request) -> str | None:
