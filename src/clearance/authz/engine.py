@@ -66,3 +66,14 @@ def decide(
         return _decide(subject, action, resource, tuple(policy))
     except Exception:  # fail closed: an engine fault must never become an allow
         return Decision(Effect.DENY, "engine_error", None)
+
+
+def may_ever(subject: Subject, action: Action, policy: Iterable[Rule] = DEFAULT_POLICY) -> bool:
+    """Whether some allow rule gives one of the subject's roles ``action`` on *some* resource.
+    False means no input can ever make the action allowed: a service refuses such a caller before
+    it reads the input, so the caller learns nothing of the operation's rules (issue 15 §3)."""
+    if subject.disabled:
+        return False
+    return any(
+        r.effect is Effect.ALLOW and action in r.actions and r.roles & subject.roles for r in policy
+    )

@@ -14,7 +14,7 @@ from clearance.domain.organisations import OrgKind, Role, role_allowed_for
 from clearance.domain.people import check_person_fields, clean_kana, clean_name
 from clearance.domain.periods import jst_today
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record
+from clearance.services.guard import authorize, authorize_or_conceal, gate, record
 from clearance.services.ports import AccountRecord, Page
 from clearance.services.sealing import totp_context
 
@@ -33,6 +33,7 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 def create_organisation(
     deps: Deps, actor: Subject, *, kind: OrgKind, code: str, name_ja: str, name_en: str
 ) -> Organisation:
+    gate(deps, actor, Action.ORGANISATION_CREATE, "organisation")  # before any input is read
     problems = Problems()
     code = code.strip()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{1,63}", code):
@@ -84,6 +85,7 @@ def create_person(
     deps: Deps, actor: Subject, *, family_name: str, given_name: str, family_name_kana: str,
     given_name_kana: str, date_of_birth: dt.date, employer_id: uuid.UUID | None,
 ) -> Person:  # fmt: skip
+    gate(deps, actor, Action.PERSON_CREATE, "person")  # before any input is read
     now = deps.clock.now()
     family_name, given_name = clean_name(family_name), clean_name(given_name)
     family_name_kana, given_name_kana = clean_kana(family_name_kana), clean_kana(given_name_kana)

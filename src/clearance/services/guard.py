@@ -11,7 +11,7 @@ import contextlib
 from typing import Any, NoReturn
 
 from clearance.audit.entry import AuditEntry
-from clearance.authz.engine import decide
+from clearance.authz.engine import decide, may_ever
 from clearance.authz.model import Action, Decision, Resource, Subject
 from clearance.domain.errors import NotAuthorized, NotFound
 from clearance.services.context import Deps
@@ -48,6 +48,18 @@ def authorize(
         reason=decision.reason,
         rule=decision.rule_id,
     )
+
+
+def gate(deps: Deps, actor: Subject, action: Action, kind: str) -> None:
+    """Refuse, before any input is read or checked, an actor whose roles can never perform
+    ``action`` (403, audited like every denial). A service calls it first when it validates its
+    input before it can load what ``authorize`` needs; tests/e2e/test_authorize_first.py sends every
+    operation a body that breaks the service's rules from accounts that may not use it."""
+    if may_ever(actor, action):
+        return
+    with deps.uow() as uow:
+        authorize(deps, uow, actor, action, Resource(kind))
+    raise AssertionError("unreachable: no rule allows the action")  # pragma: no cover
 
 
 def authorize_or_conceal(

@@ -15,7 +15,7 @@ from clearance.domain.casefile import Complaint, Roster
 from clearance.services.assessments.cases import CaseView, EmployerView
 from clearance.services.assessments.questionnaire import SectionView
 from clearance.services.tasks import TaskList
-from clearance.web.schemas import LooseDate, LooseUUID, PageOut, Request, Response
+from clearance.web.schemas import LooseDate, LooseInt, LooseUUID, PageOut, Request, Response
 
 LooseTrigger = Annotated[Trigger, Field(strict=False)]
 Text = Annotated[str, Field(max_length=8000)]
@@ -57,7 +57,7 @@ class ReturnIn(Request):
 
 class InquiryIn(Request):
     target: str = Field(max_length=200)
-    matter: int = Field(ge=1, le=7)
+    matter: LooseInt = Field(ge=1, le=7)
     date: LooseDate
     outcome: Text
 

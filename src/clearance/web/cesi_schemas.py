@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, Field
 
 from clearance.domain.access import AccessAction, AccessDecision
 from clearance.domain.designation import Marking, ProvisionBasis
-from clearance.web.schemas import LooseDate, LooseUUID, Request, Response
+from clearance.web.schemas import LooseDate, LooseInt, LooseUUID, Request, Response
 
 Loose = Field(strict=False)
 
@@ -98,7 +98,7 @@ class MaterialIn(Request):
     designation_id: LooseUUID
     kind: str = Field(max_length=16)
     title: str = Field(max_length=200)
-    copy_total: int = Field(default=1, ge=1, le=1000)
+    copy_total: LooseInt = Field(default=1, ge=1, le=1000)
     location: str = Field(max_length=200)
 
 

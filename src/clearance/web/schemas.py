@@ -16,6 +16,8 @@ from clearance.domain.organisations import OrgKind, Role
 
 LooseDate = Annotated[dt.date, Field(strict=False)]
 LooseUUID = Annotated[uuid.UUID, Field(strict=False)]
+# JSON has one number type: 3.0 is the integer 3 to a JSON Schema validator, so it is to us too.
+LooseInt = Annotated[int, Field(strict=False)]
 
 
 def _has_nul(value: Any) -> bool:
@@ -74,7 +76,7 @@ class AccountIn(Request):
 
 class TokenIn(Request):
     name: str = Field(max_length=100)
-    expires_in_days: int | None = Field(default=90, ge=1, le=366)
+    expires_in_days: LooseInt | None = Field(default=90, ge=1, le=366)
 
 
 class CheckpointIn(Request):
@@ -183,8 +185,8 @@ class PersonPage(PageOut):
 class PersonSearchIn(Request):
     q: str = Field(min_length=1, max_length=100, description="Part of a name or its reading")
     employer_id: LooseUUID | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=10_000_000)
+    limit: LooseInt = Field(50, ge=1, le=200)
+    offset: LooseInt = Field(0, ge=0, le=10_000_000)
 
 
 class AccountPage(PageOut):

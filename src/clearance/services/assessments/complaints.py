@@ -16,7 +16,7 @@ from clearance.domain.model import new_id
 from clearance.services.assessments.common import add_vetting, load, open_records, page
 from clearance.services.assessments.vetting import check_purpose
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record
+from clearance.services.guard import authorize, authorize_or_conceal, gate, record
 from clearance.services.ports import Page, UnitOfWork
 
 NO_DISADVANTAGE = (
@@ -40,14 +40,14 @@ def _text(value: str, field: str) -> str:
 def file(
     deps: Deps, actor: Subject, assessment_id: uuid.UUID, *, subject: str, text: str
 ) -> Complaint:
-    if subject not in SUBJECTS:
-        raise ValidationFailed(
-            "Choose what the complaint is about.",
-            (FieldProblem("subject", "Choose result or process.", "choice"),),
-        )
-    body = _text(text, "text")
-    with deps.uow() as uow:
+    with deps.uow() as uow:  # the person's own case first: its rules are for its owner only
         a, decision = load(deps, uow, actor, assessment_id, Action.COMPLAINT_FILE)
+        if subject not in SUBJECTS:
+            raise ValidationFailed(
+                "Choose what the complaint is about.",
+                (FieldProblem("subject", "Choose result or process.", "choice"),),
+            )
+        body = _text(text, "text")
         if a.status in BEFORE_NOTICE:
             raise InvalidTransition(kind="The assessment", current=a.status.value,
                                     attempted="file_complaint", allowed=())  # fmt: skip
@@ -78,6 +78,7 @@ def start_review(deps: Deps, actor: Subject, complaint_id: uuid.UUID) -> Complai
 
 
 def answer(deps: Deps, actor: Subject, complaint_id: uuid.UUID, *, text: str) -> Complaint:
+    gate(deps, actor, Action.COMPLAINT_HANDLE, "complaint")  # before any input is read
     return _move(deps, actor, complaint_id, ComplaintStatus.ANSWERED, _text(text, "text"))
 
 

@@ -34,7 +34,7 @@ from clearance.domain.organisations import OrgKind
 from clearance.domain.periods import JST, period_end
 from clearance.services.assessments.common import add_vetting, created, known_to_agency
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record, refuse_reference
+from clearance.services.guard import authorize, gate, record, refuse_reference
 from clearance.services.ports import UnitOfWork
 
 
@@ -79,6 +79,7 @@ def record_sds(
     reference: str, agency_id: uuid.UUID | None = None,
 ) -> Eligibility:  # fmt: skip
     """Record a favourable SDS result of the same agency head (an SDS reference)."""
+    gate(deps, actor, Action.ELIGIBILITY_RECORD_SDS, "eligibility")  # before any input is read
     agency_id = agency_id or actor.org_id
     now = deps.clock.now()
     if not dt.date(1900, 1, 1) <= sds_notified_on <= dt.date(9000, 12, 31):
@@ -126,6 +127,7 @@ def report_change(
 ) -> Assessment | None:  # fmt: skip
     """A change of circumstances (事後の事情変更). When it raises doubt the person is suspended
     from handling at once and a re-assessment is opened; the summary is vetting data."""
+    gate(deps, actor, Action.ELIGIBILITY_REPORT_CHANGE, "eligibility")  # before any input is read
     if not summary.strip() or len(summary) > 4000:
         raise ValidationFailed(
             "Describe the change.",

@@ -27,6 +27,7 @@ from clearance.services.assessments.common import (
     unseal,
 )
 from clearance.services.context import Deps
+from clearance.services.guard import gate
 from clearance.services.ports import UnitOfWork
 
 INVESTIGATION_COMMANDS = frozenset(
@@ -110,6 +111,7 @@ def record_inquiry(
     """An inquiry to a public office or organisation about one of the seven matters. The first
     inquiry moves a submitted questionnaire's case into ``inquiries``; further ones may be recorded
     until the report (also after the interview), without moving the case."""
+    gate(deps, actor, Action.ASSESSMENT_INVESTIGATE, "assessment")  # before any input is read
     problems: list[FieldProblem] = []
     content = {"target": _text(target, "target", problems, 200), "matter": matter,
                "date": on.isoformat(), "outcome": _text(outcome, "outcome", problems)}  # fmt: skip
@@ -141,6 +143,7 @@ def record_inquiry(
 def record_interview(
     deps: Deps, actor: Subject, assessment_id: uuid.UUID, *, held_on: dt.date, summary: str
 ) -> Assessment:
+    gate(deps, actor, Action.ASSESSMENT_INVESTIGATE, "assessment")  # before any input is read
     problems: list[FieldProblem] = []
     content = {"held_on": held_on.isoformat(), "summary": _text(summary, "summary", problems)}
     _past_date(held_on, "held_on", jst_today(deps.clock.now()), problems)
@@ -154,6 +157,7 @@ def report(
     deps: Deps, actor: Subject, assessment_id: uuid.UUID, *, findings: dict[str, str],
     opinion: str,
 ) -> Assessment:  # fmt: skip
+    gate(deps, actor, Action.ASSESSMENT_INVESTIGATE, "assessment")  # before any input is read
     """The report to the agency head: a finding for each of the seven matters and an opinion."""
     problems: list[FieldProblem] = []
     keys = {str(n) for n in range(1, 8)}

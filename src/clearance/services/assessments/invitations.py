@@ -19,7 +19,7 @@ from clearance.domain.errors import Conflict, FieldProblem, ValidationFailed
 from clearance.domain.model import new_id
 from clearance.domain.oversight import Invitation, InvitationKind, PersonContact
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, gate, record
 from clearance.services.oversight.reminders import EMAIL, Mail, send_outbox
 from clearance.services.ports import UnitOfWork
 
@@ -91,6 +91,7 @@ def my_contact(deps: Deps, actor: Subject) -> PersonContact | None:
 
 def set_contact(deps: Deps, actor: Subject, *, email: str) -> PersonContact:
     """The person's own address for invitations (blank is refused; they may change it)."""
+    gate(deps, actor, Action.PERSON_CONTACT, "person")  # before any input is read
     email = email.strip()
     if not EMAIL.match(email) or len(email) > 320:
         raise ValidationFailed("Give an e-mail address.",

@@ -23,7 +23,7 @@ from clearance.domain.questionnaire import SECTIONS, changed_paths, check_comple
 from clearance.services.assessments.common import add_vetting, load, person_key, seal, transition
 from clearance.services.assessments.vetting import check_purpose, opened_sections
 from clearance.services.context import Deps
-from clearance.services.guard import record
+from clearance.services.guard import gate, record
 from clearance.services.ports import UnitOfWork
 
 
@@ -186,6 +186,7 @@ def return_sections(
     deps: Deps, actor: Subject, assessment_id: uuid.UUID, *, sections: list[str], note: str
 ) -> Assessment:
     """The investigator returns the questionnaire; only the named sections reopen."""
+    gate(deps, actor, Action.ASSESSMENT_INVESTIGATE, "assessment")  # before any input is read
     bad = [s for s in sections if s not in SECTIONS]
     found = [FieldProblem("sections", f"No section {s!r}.", "unknown_section") for s in bad]
     if not sections or len(set(sections)) != len(sections):

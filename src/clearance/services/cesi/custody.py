@@ -29,7 +29,7 @@ from clearance.domain.records import (
 )
 from clearance.services.cesi.facts import contracts_between, may_hold, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record, refuse_reference
+from clearance.services.guard import authorize, authorize_or_conceal, gate, record, refuse_reference
 from clearance.services.ports import UnitOfWork
 
 KINDS = ("document", "file", "medium")
@@ -79,6 +79,7 @@ def register(deps: Deps, actor: Subject, *, designation_id: uuid.UUID, kind: str
              copy_total: int, location: str) -> list[Material]:  # fmt: skip
     """Register received (or created) materials, held by the actor's org: copies 1..copy_total,
     or the next numbers when the designation already has copies of this title."""
+    gate(deps, actor, Action.CUSTODY_MANAGE, "material")  # before any input is read
     problems = []
     if kind not in KINDS:
         problems.append(FieldProblem("kind", "document, file or medium.", "choice"))
@@ -209,6 +210,7 @@ def acknowledge(deps: Deps, actor: Subject, material_id: uuid.UUID, *, location:
 def destroy(deps: Deps, actor: Subject, material_id: uuid.UUID, *, destroyer_id: uuid.UUID,
             witness_id: uuid.UUID, method: str) -> Material:  # fmt: skip
     """Destroy with a witness distinct from the destroyer; the event is the destruction record."""
+    gate(deps, actor, Action.CUSTODY_MANAGE, "material")  # before any input is read
     with deps.uow() as uow:
         m, _, decision = _load(deps, uow, actor, material_id)
         need_material_status(m, {MaterialStatus.HELD}, "destroy")

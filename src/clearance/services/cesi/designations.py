@@ -35,7 +35,7 @@ from clearance.domain.records import (
 )
 from clearance.services.cesi.facts import contract_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record
+from clearance.services.guard import authorize, authorize_or_conceal, gate, record
 from clearance.services.ports import UnitOfWork
 
 
@@ -71,6 +71,7 @@ def designate(
     deps: Deps, actor: Subject, *, category_code: str, document_number: str, title: str,
     marking: Marking, start_on: dt.date, expires_on: dt.date,
 ) -> Designation:  # fmt: skip
+    gate(deps, actor, Action.DESIGNATION_MANAGE, "designation")  # before any input is read
     problems = check_initial_term(start_on, expires_on, rules(deps))
     codes = {c.code for c in deps.regime.categories}
     if category_code not in codes:
@@ -110,6 +111,7 @@ def extend(
     deps: Deps, actor: Subject, designation_id: uuid.UUID, *, expires_on: dt.date,
     cabinet_approval_on: dt.date | None = None, cabinet_approval_ref: str | None = None,
 ) -> Designation:  # fmt: skip
+    gate(deps, actor, Action.DESIGNATION_MANAGE, "designation")  # before any input is read
     approval = cabinet_approval_on is not None and bool((cabinet_approval_ref or "").strip())
     with deps.uow() as uow:
         d, decision = load(deps, uow, actor, designation_id, Action.DESIGNATION_MANAGE)
@@ -136,6 +138,7 @@ def extend(
 
 
 def cancel(deps: Deps, actor: Subject, designation_id: uuid.UUID, *, reason: str) -> Designation:
+    gate(deps, actor, Action.DESIGNATION_MANAGE, "designation")  # before any input is read
     if not reason.strip() or len(reason) > 2000:
         raise ValidationFailed(
             "Give the reason.", (FieldProblem("reason", "Required.", "required"),)

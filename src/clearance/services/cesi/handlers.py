@@ -34,7 +34,7 @@ from clearance.domain.records import (
 )
 from clearance.services.cesi.facts import contracts_between, may_hold, person_facts
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record, refuse_reference
+from clearance.services.guard import authorize, authorize_or_conceal, gate, record, refuse_reference
 from clearance.services.ports import UnitOfWork
 
 IGNORED_FOR_ASSIGNMENT = {"duties_not_acknowledged", "material_not_held"}
@@ -63,6 +63,7 @@ def ensure_default_modules(uow: UnitOfWork) -> None:
 
 def add_module(deps: Deps, actor: Subject, *, code: str, title_ja: str, title_en: str,
                required: bool) -> TrainingModule:  # fmt: skip
+    gate(deps, actor, Action.TRAINING_MANAGE, "training")  # before any input is read
     if not code.strip() or len(code) > 40 or not title_ja.strip() or not title_en.strip():
         raise ValidationFailed(
             "The module needs a code and both titles.",

@@ -19,6 +19,7 @@ from clearance.services.guard import (
     authorize,
     authorize_any,
     authorize_or_conceal,
+    gate,
     record,
     refuse_reference,
 )
@@ -38,6 +39,7 @@ def _text(text: str) -> str:
 
 def report(deps: Deps, actor: Subject, *, kind: str, occurred_at: dt.datetime,
            material_ids: list[uuid.UUID], text: str) -> Incident:  # fmt: skip
+    gate(deps, actor, Action.INCIDENT_REPORT, "incident")  # before any input is read
     body = _text(text)
     if kind not in KINDS:
         raise ValidationFailed(
@@ -98,6 +100,7 @@ def update(
 ) -> Incident:
     """``note`` adds to the timeline; ``notify_agency`` records that the agency was told;
     ``investigate`` and ``close`` move the status."""
+    gate(deps, actor, Action.INCIDENT_MANAGE, "incident")  # before any input is read
     body = _text(text)
     with deps.uow() as uow:
         i, decision = _load(deps, uow, actor, incident_id)

@@ -26,7 +26,7 @@ from clearance.domain.records import (
     cert_next,
 )
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record
+from clearance.services.guard import authorize, authorize_or_conceal, gate, record
 from clearance.services.ports import UnitOfWork
 
 
@@ -61,6 +61,7 @@ def _move(
 
 
 def propose(deps: Deps, actor: Subject, *, operator_id: uuid.UUID) -> Certification:
+    gate(deps, actor, Action.OPERATOR_CERTIFY, "certification")  # before any input is read
     with deps.uow() as uow:
         org = uow.orgs.get(operator_id)
         if org is None or org.kind is not OrgKind.QUALIFIED_OPERATOR:
@@ -95,6 +96,7 @@ def apply(
     deps: Deps, actor: Subject, cert_id: uuid.UUID, *, checklist: dict[str, Any]
 ) -> Certification:
     """The operator applies, answering every certification criterion (met + a note)."""
+    gate(deps, actor, Action.OPERATOR_APPLY, "certification")  # before any input is read
     problems = [FieldProblem(f"checklist.{k}", "Answer this criterion.", "required")
                 for k in CRITERIA if k not in checklist]  # fmt: skip
     problems += [FieldProblem(f"checklist.{k}", "Not a certification criterion.", "unknown_field")
@@ -119,6 +121,7 @@ def apply(
 def decide(deps: Deps, actor: Subject, cert_id: uuid.UUID, command: str, *,
            note: str | None = None) -> Certification:  # fmt: skip
     """The agency's steps: start_review, certify, refuse, accept_change, suspend, resume, cancel."""
+    gate(deps, actor, Action.OPERATOR_CERTIFY, "certification")  # before any input is read
     if command not in ("start_review", "certify", "refuse", "accept_change", "suspend", "resume",
                        "cancel"):  # fmt: skip
         raise ValidationFailed("Unknown step.", (FieldProblem("command", "Not a step.", "choice"),))
@@ -150,6 +153,7 @@ def decide(deps: Deps, actor: Subject, cert_id: uuid.UUID, command: str, *,
 
 def report_change(deps: Deps, actor: Subject, cert_id: uuid.UUID, *, summary: str) -> Certification:
     """A change to what the application said needs prior report and re-examination."""
+    gate(deps, actor, Action.OPERATOR_APPLY, "certification")  # before any input is read
     if not summary.strip() or len(summary) > 4000:
         raise ValidationFailed(
             "Describe the change.", (FieldProblem("summary", "Required.", "required"),)
@@ -167,6 +171,7 @@ def create_contract(
     designation_ids: list[uuid.UUID], departments: list[str], sites: list[str],
     start_on: dt.date, end_on: dt.date,
 ) -> Contract:  # fmt: skip
+    gate(deps, actor, Action.OPERATOR_CERTIFY, "certification")  # before any input is read
     problems = []
     if end_on <= start_on:
         problems.append(FieldProblem("end_on", "The end must be after the start.", "date_order"))

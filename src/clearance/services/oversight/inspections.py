@@ -21,7 +21,7 @@ from clearance.domain.oversight import (
     inspection_next,
 )
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, authorize_or_conceal, record
+from clearance.services.guard import authorize, authorize_or_conceal, gate, record
 from clearance.services.sealing import whistle_context
 
 
@@ -37,6 +37,7 @@ def _res(i: Inspection | None, agency_id: uuid.UUID | None) -> Resource:
 
 def open_inspection(deps: Deps, actor: Subject, *, designation_id: uuid.UUID,
                     findings: str) -> Inspection:  # fmt: skip
+    gate(deps, actor, Action.INSPECTION_MANAGE, "inspection")  # before any input is read
     body = _text(findings, "findings")
     with deps.uow() as uow:
         d = uow.records.get(Designation, designation_id)

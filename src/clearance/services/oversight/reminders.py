@@ -29,7 +29,7 @@ from clearance.domain.oversight import OrgContact, Reminder, ReminderKind
 from clearance.domain.periods import JST, add_months
 from clearance.domain.records import TrainingRecord
 from clearance.services.context import Deps
-from clearance.services.guard import authorize, record
+from clearance.services.guard import authorize, gate, record
 from clearance.services.ports import UnitOfWork
 
 LEASE = dt.timedelta(minutes=5)
@@ -208,6 +208,7 @@ def for_my_org(deps: Deps, actor: Subject, *, limit: int = 100) -> list[Reminder
 
 
 def set_contact(deps: Deps, actor: Subject, *, org_id: uuid.UUID, email: str) -> OrgContact:
+    gate(deps, actor, Action.CONTACT_MANAGE, "organisation")  # before any input is read
     email = email.strip()
     if not EMAIL.match(email) or len(email) > 320:
         raise ValidationFailed("Give an e-mail address.",
